@@ -1,0 +1,63 @@
+"""`roster generate`: rules + dates -> solved roster written to one or more files."""
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from ..i18n import t
+from ..io import save_roster
+from ..problem import Problem
+from ..summary import person_counts, render_counts
+from . import main
+from .options import date_range, force_option, format_option, handle_errors, period_options, read_rules, rules_argument
+from .prior import prior_option, read_prior_load
+
+
+@main.command()
+@rules_argument
+@period_options
+@click.option("-o", "--output", "outputs", multiple=True, required=True,
+              help="Output file; the extension picks the format (.xlsx, .json, .csv, .ics). Repeatable.")
+@click.option("--time-limit", type=float, default=30.0, show_default=True, help="Seconds the solver may use.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed (same inputs and seed, same roster).")
+@click.option("--workers", type=int, default=2, show_default=True, help="Solver threads.")
+@click.option("--progress/--no-progress", default=None, help="Show solver progress on stderr (default: when interactive).")
+@prior_option
+@format_option
+@force_option
+@handle_errors
+def generate(rules_file, month, start, end, outputs, time_limit, seed, workers, progress, prior, fmt, force):
+    """Solve a roster for a month or date range and write it."""
+    from ..solve import print_progress, solve  # ortools loads only for commands that solve
+    rules = read_rules(rules_file)
+    first, last = date_range(month, start, end)
+    prior_load = read_prior_load(prior, rules) if prior else None
+    problem = Problem(rules, first, last, prior_load=prior_load)
+    show = sys.stderr.isatty() if progress is None else progress
+    result = solve(problem, time_limit=time_limit, workers=workers, seed=seed,
+                   progress=print_progress if show else None)
+    loc = rules.locale
+    summary = {"status": result.status.value, "objective": result.objective, "bound": result.bound,
+               "seconds": round(result.seconds, 3), "assignments": len(result.roster.assignments) if result.roster else 0,
+               "outputs": [], "conflicts": result.conflicts}
+    if not result.found:
+        if fmt == "json":
+            click.echo(json.dumps(summary, ensure_ascii=False, indent=1))
+        else:
+            click.echo(t("infeasible_head", loc) if result.conflicts else t("infeasible_unknown", loc), err=True)
+            for line in result.conflicts:
+                click.echo(f"  - {line}", err=True)
+        sys.exit(1)
+    for out in outputs:
+        path = save_roster(out, result.roster, rules, force=force)
+        summary["outputs"].append(str(path))
+    if fmt == "json":
+        click.echo(json.dumps(summary, ensure_ascii=False, indent=1))
+        return
+    click.echo(render_counts(person_counts(result.roster, problem), problem), nl=False)
+    click.echo(f"{t('status_' + result.status.value, loc)}  objective={result.objective:g}  "
+               f"bound={result.bound:g}  {result.seconds:.2f}s")
+    for path in summary["outputs"]:
+        click.echo(t("wrote", loc, path=path))

@@ -1,0 +1,74 @@
+"""Options and helpers shared by every command, defined once."""
+from __future__ import annotations
+
+import functools
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from ..errors import RosterError
+from ..loading import load_rules
+from ..rules import RosterRules
+
+EXIT_BAD_INPUT = 2
+
+rules_argument = click.argument("rules_file", metavar="RULES", type=click.Path(dir_okay=False, path_type=Path))
+format_option = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+                             show_default=True, help="Output format.")
+force_option = click.option("--force", is_flag=True, help="Overwrite existing output files.")
+db_option = click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                         help="Ledger database (default: next to the rules file).")
+
+
+def handle_errors(func):
+    """Turn domain errors into a plain message and exit code 2: never a traceback for bad input."""
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except RosterError as err:
+            if err.problems:
+                for p in err.problems:
+                    click.echo(p.render(), err=True)
+            else:
+                click.echo(str(err), err=True)
+            sys.exit(err.exit_code)
+    return wrapper
+
+
+def read_rules(path: Path) -> RosterRules:
+    return load_rules(path)
+
+
+def parse_month(text: str) -> tuple[date, date]:
+    try:
+        year, month = (int(x) for x in text.split("-"))
+        start = date(year, month, 1)
+    except ValueError:
+        raise click.BadParameter(f"'{text}' is not a month like 2026-12")
+    end = date(year + (month == 12), month % 12 + 1, 1)
+    from datetime import timedelta
+    return start, end - timedelta(days=1)
+
+
+def date_range(month: str | None, start: str | None, end: str | None) -> tuple[date, date]:
+    """--month YYYY-MM or --from/--to dates, checked."""
+    if month:
+        return parse_month(month)
+    if not (start and end):
+        raise click.UsageError("give --month YYYY-MM, or both --from and --to")
+    try:
+        a, b = date.fromisoformat(start), date.fromisoformat(end)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc))
+    if b < a:
+        raise click.BadParameter(f"--to {b} is before --from {a}")
+    return a, b
+
+
+def period_options(func):
+    func = click.option("--to", "end", help="Last date, YYYY-MM-DD.")(func)
+    func = click.option("--from", "start", help="First date, YYYY-MM-DD.")(func)
+    return click.option("--month", help="A month, YYYY-MM.")(func)

@@ -1,0 +1,108 @@
+"""The shape every rule shares: a rule states itself once, as `Requirement`s, and both faces read them.
+
+A requirement is a linear count over assignments, `lo <= const + Σ coef·x[key] <= hi`,
+hard or soft (a cost per unit outside the bounds). `post` hands requirements to the
+CP-SAT model; `check` evaluates them on a roster in plain Python. Because both faces
+read the same requirements, a roster passes `check` exactly when the model accepts it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, ClassVar, Iterable, Iterator
+
+from ..i18n import t
+from ..problem import Key, Problem
+from ..roster import Roster
+
+if TYPE_CHECKING:  # the model lives behind ortools; `roster check` never imports it
+    from ..model import RosterModel
+
+
+@dataclass(frozen=True)
+class Requirement:
+    rule: str  # family id, e.g. "coverage"
+    terms: tuple[tuple[Key, int], ...]
+    lo: int | None = None
+    hi: int | None = None
+    const: int = 0
+    weight: int | None = None  # None: hard; else cost per unit outside [lo, hi]
+    date: date | None = None
+    shift: str | None = None
+    people: tuple[str, ...] = ()
+    message: str = ""  # i18n key; formatted with `params` and `have`
+    params: tuple[tuple[str, object], ...] = ()
+    fix: str = ""  # i18n key of what to do about it
+
+    def value(self, assigned: set[Key]) -> int:
+        return self.const + sum(c for k, c in self.terms if k in assigned)
+
+    def excess(self, value: int) -> int:
+        """How far `value` lies outside the bounds (0 when satisfied)."""
+        if self.lo is not None and value < self.lo:
+            return self.lo - value
+        if self.hi is not None and value > self.hi:
+            return value - self.hi
+        return 0
+
+
+@dataclass(frozen=True)
+class Violation:
+    rule: str  # human name in the locale
+    rule_id: str
+    date: date | None
+    shift: str | None
+    people: tuple[str, ...]
+    message: str
+    hard: bool = True
+    penalty: int = 0  # weight × amount for a soft rule
+
+    def as_dict(self) -> dict:
+        return {"rule": self.rule, "rule_id": self.rule_id,
+                "date": self.date.isoformat() if self.date else None, "shift": self.shift,
+                "people": list(self.people), "message": self.message, "hard": self.hard, "penalty": self.penalty}
+
+
+@dataclass
+class Rule:
+    """One rule family instance. Subclasses only say which requirements they stand for."""
+
+    family: ClassVar[str] = ""
+
+    def requirements(self, problem: Problem) -> Iterator[Requirement]:
+        raise NotImplementedError
+
+    def name(self, locale: str) -> str:
+        return t(f"rule_{self.family}", locale)
+
+    def post(self, model: "RosterModel") -> None:
+        for req in self.requirements(model.problem):
+            model.add(req)
+
+    def check(self, roster: Roster, problem: Problem) -> list[Violation]:
+        return evaluate(self.requirements(problem), roster.keys, problem, self.name(problem.locale))
+
+
+def evaluate(reqs: Iterable[Requirement], assigned: set[Key], problem: Problem, rule_name: str) -> list[Violation]:
+    out = []
+    loc = problem.locale
+    for req in reqs:
+        value = req.value(assigned)
+        miss = req.excess(value)
+        if not miss:
+            continue
+        params = dict(req.params)
+        if "shift" in params and params["shift"] in problem.shift_by_id:
+            params["shift"] = problem.shift_by_id[params["shift"]].display  # type: ignore[index]
+        params.setdefault("have", value)
+        text = t(req.message, loc, **params) if req.message else rule_name
+        if req.fix:
+            text += ("；" if loc == "zh" else "; ") + t(req.fix, loc)
+        shift = req.shift
+        out.append(Violation(rule_name, req.rule, req.date, shift, req.people, text,
+                             req.weight is None, (req.weight or 0) * miss))
+    return out
+
+
+def term(key: Key, coef: int = 1) -> tuple[Key, int]:
+    return (key, coef)

@@ -1,0 +1,289 @@
+"""Load a rules file: YAML -> validated `RosterRules`, or every problem at once with file:line:column.
+
+Pydantic checks types; `cross_check` checks names against each other (groups, roles,
+people, shifts), because a misspelt group is the commonest mistake an office makes.
+"""
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+from typing import Any, Iterable
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from .errors import Diagnostic, RulesError
+from .i18n import t
+from .rules import DAY_KINDS, Person, RosterRules
+
+Loc = tuple[Any, ...]
+
+
+def _marks(node: yaml.Node, path: Loc, out: dict[Loc, tuple[int, int, int, int]]) -> None:
+    """Record (value line, col, key line, col) for every path in the YAML tree, 1-based."""
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            sub = path + (key.value,)
+            out[sub] = (value.start_mark.line + 1, value.start_mark.column + 1,
+                        key.start_mark.line + 1, key.start_mark.column + 1)
+            _marks(value, sub, out)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            out[path + (i,)] = (item.start_mark.line + 1, item.start_mark.column + 1,
+                                item.start_mark.line + 1, item.start_mark.column + 1)
+            _marks(item, path + (i,), out)
+
+
+class Located:
+    """Maps a YAML path to its place in the file, for messages that point at a line."""
+
+    def __init__(self, file: str, marks: dict[Loc, tuple[int, int, int, int]]):
+        self.file = file
+        self.marks = marks
+
+    def diag(self, loc: Loc, message: str, hint: str = "", at_key: bool = False) -> Diagnostic:
+        probe = tuple(loc)
+        while probe and probe not in self.marks:
+            probe = probe[:-1]
+        line = col = None
+        if probe in self.marks:
+            vl, vc, kl, kc = self.marks[probe]
+            line, col = (kl, kc) if (at_key or probe != tuple(loc)) else (vl, vc)
+        path = ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in loc).replace(".[", "[")
+        return Diagnostic(message, self.file, line, col, path, hint)
+
+
+def _suggest(word: str, options: Iterable[str], locale: str) -> str:
+    match = difflib.get_close_matches(str(word), list(options), n=1, cutoff=0.5)
+    return t("did_you_mean", locale, suggestion=match[0]) if match else ""
+
+
+def _model_at(loc: Loc) -> type[BaseModel] | None:
+    """The pydantic model that owns the field at `loc`, to suggest correct key names."""
+    model: Any = RosterRules
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        fields = getattr(model, "model_fields", None)
+        if not fields:
+            return None
+        field = fields.get(part) or next((f for f in fields.values() if f.alias == part), None)
+        if field is None:
+            return model
+        model = _inner_model(field.annotation)
+    return model
+
+
+def _inner_model(annotation: Any) -> Any:
+    import typing
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _field_names(model: type[BaseModel] | None) -> list[str]:
+    if model is None:
+        return []
+    return [f.alias or name for name, f in model.model_fields.items()]
+
+
+def _pydantic_diagnostics(err: ValidationError, where: Located, locale: str) -> list[Diagnostic]:
+    out = []
+    for e in err.errors():
+        loc = tuple(p for p in e["loc"] if not (isinstance(p, str) and ("[" in p or p in (
+            "function-after", "function-before", "str", "float", "int", "list[str]", "Soft", "ExtraHoliday",
+            "date", "dict[str,union[str,list[str]]]", "union[str,list[str]]"))))
+        kind = e["type"]
+        if kind == "extra_forbidden":
+            key = loc[-1]
+            options = _field_names(_model_at(loc[:-1]))
+            out.append(where.diag(loc, t("unknown_key", locale, key=key), _suggest(key, options, locale), at_key=True))
+        elif kind == "missing":
+            out.append(where.diag(loc, t("missing_key", locale, key=loc[-1]), at_key=True))
+        else:
+            detail = e["msg"].removeprefix("Value error, ")
+            out.append(where.diag(loc, t("wrong_value", locale, detail=detail)))
+    # one message per place is enough: unions report each alternative
+    seen, unique = set(), []
+    for d in out:
+        key = (d.line, d.column, d.path)
+        if key not in seen:
+            seen.add(key)
+            unique.append(d)
+    return unique
+
+
+STAFF_COLUMNS = {
+    "name": ("name", "姓名", "名字"),
+    "group": ("group", "部门", "组", "科室", "处室"),
+    "roles": ("roles", "role", "角色", "职务"),
+    "phone": ("phone", "电话", "手机", "联系电话"),
+}
+
+
+def load_staff_file(path: Path, locale: str) -> list[dict]:
+    """Read a staff list kept in CSV or Excel (columns 姓名, 部门, 角色, 电话 or their English names)."""
+    import pandas as pd
+    try:
+        if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
+            frame = pd.read_excel(path, dtype=str)
+        else:
+            frame = pd.read_csv(path, dtype=str, encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise RulesError(problems=[Diagnostic(t("file_missing", locale), str(path))])
+    except Exception as exc:  # pandas raises many kinds for a malformed sheet
+        raise RulesError(problems=[Diagnostic(t("staff_file_bad", locale, detail=exc), str(path))])
+    rename = {}
+    for col in frame.columns:
+        for key, names in STAFF_COLUMNS.items():
+            if str(col).strip().lower() in names:
+                rename[col] = key
+    frame = frame.rename(columns=rename)
+    if "name" not in frame.columns:
+        raise RulesError(problems=[Diagnostic(t("staff_file_column", locale), str(path), 1, 1)])
+    frame = frame.fillna("")
+    people = []
+    for _, row in frame.iterrows():
+        if not str(row["name"]).strip():
+            continue
+        people.append({k: str(row[k]).strip() for k in STAFF_COLUMNS if k in frame.columns})
+    return people
+
+
+def load_rules(path: str | Path) -> RosterRules:
+    """Read, validate and cross-check a rules file; raise RulesError listing every problem."""
+    path = Path(path)
+    file = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise RulesError(problems=[Diagnostic(t("file_missing", "zh") + " / file not found", file)])
+    except (UnicodeDecodeError, IsADirectoryError, PermissionError) as exc:
+        raise RulesError(problems=[Diagnostic(str(exc), file)])
+    return parse_rules(text, file, base_dir=path.parent)
+
+
+def parse_rules(text: str, file: str = "<rules>", base_dir: Path | None = None) -> RosterRules:
+    try:
+        node = yaml.compose(text)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        detail = getattr(exc, "problem", None) or str(exc)
+        raise RulesError(problems=[Diagnostic(
+            t("yaml_syntax", "zh", detail=detail) + f" / YAML syntax error: {detail}", file,
+            mark.line + 1 if mark else None, mark.column + 1 if mark else None, "",
+            t("yaml_syntax_hint", "zh") + " / " + t("yaml_syntax_hint", "en"))])
+    locale = data.get("locale", "zh") if isinstance(data, dict) else "zh"
+    locale = locale if locale in ("zh", "en") else "zh"
+    if not isinstance(data, dict):
+        raise RulesError(problems=[Diagnostic(t("not_mapping", locale), file, 1, 1)])
+    marks: dict[Loc, tuple[int, int, int, int]] = {}
+    if node is not None:
+        _marks(node, (), marks)
+    where = Located(file, marks)
+    problems: list[Diagnostic] = []
+    staff_file = data.get("staff_file")
+    if isinstance(staff_file, str):
+        staff_path = (base_dir or Path(".")) / staff_file
+        try:
+            extra = load_staff_file(staff_path, locale)
+        except RulesError as err:
+            problems.extend(err.problems)
+            extra = []
+        data = dict(data, staff=list(data.get("staff") or []) + extra)
+    try:
+        rules = RosterRules.model_validate(data)
+    except ValidationError as err:
+        problems.extend(_pydantic_diagnostics(err, where, locale))
+        raise RulesError(problems=problems)
+    problems.extend(cross_check(rules, where))
+    if problems:
+        raise RulesError(problems=problems)
+    return rules
+
+
+def cross_check(rules: RosterRules, where: Located) -> list[Diagnostic]:
+    """Names that must refer to each other: groups, roles, people, shifts, periods, seasons."""
+    loc = rules.locale
+    out: list[Diagnostic] = []
+    groups, roles = rules.known_groups, rules.known_roles
+    names = [p.name for p in rules.staff]
+    shift_ids = [s.id for s in rules.all_shifts]
+    seasons = [s.name for s in rules.calendar.seasons] + ["default"]
+    from .calendar import holiday_period_names
+    periods = [p.name for p in rules.calendar.periods] + holiday_period_names()
+
+    def unknown(kind: str, value: str, options: list[str], at: Loc) -> None:
+        out.append(where.diag(at, t(f"unknown_{kind}", loc, name=value), _suggest(value, options, loc)))
+
+    def check_names(values: Iterable[str] | None, options: list[str], kind: str, at: Loc) -> None:
+        for i, value in enumerate(values or []):
+            if value not in options:
+                unknown(kind, value, options, at + (i,))
+
+    seen: set[str] = set()
+    for i, p in enumerate(rules.staff):
+        if p.name in seen:
+            out.append(where.diag(("staff", i, "name"), t("duplicate_person", loc, name=p.name)))
+        seen.add(p.name)
+        if rules.groups and p.group and p.group not in rules.groups:
+            unknown("group", p.group, rules.groups, ("staff", i, "group"))
+        if rules.roles:
+            check_names(p.roles, rules.roles, "role", ("staff", i, "roles"))
+        for j, u in enumerate(p.unavailable):
+            check_names(u.shifts, shift_ids, "shift", ("staff", i, "unavailable", j, "shifts"))
+    seen = set()
+    for i, s in enumerate(rules.shifts):
+        if s.id in seen:
+            out.append(where.diag(("shifts", i, "id"), t("duplicate_shift", loc, name=s.id)))
+        seen.add(s.id)
+    for section, items in (("shifts", rules.shifts), ("leaders", rules.leaders)):
+        for i, s in enumerate(items):
+            at = (section, i)
+            check_names(s.groups, groups, "group", at + ("groups",))
+            check_names(getattr(s, "exclude_groups", []), groups, "group", at + ("exclude_groups",))
+            check_names(s.roles, roles, "role", at + ("roles",))
+            check_names(s.people, names, "person", at + ("people",))
+            check_names(s.periods, periods, "period", at + ("periods",))
+            if isinstance(getattr(s, "windows", None), dict):
+                for season in s.windows:
+                    if season not in seasons:
+                        out.append(where.diag(at + ("windows", season), t("unknown_period", loc, name=season),
+                                              _suggest(season, seasons, loc), at_key=True))
+    for i, lim in enumerate(rules.rules.limits):
+        at = ("rules", "limits", i)
+        check_names(lim.shifts, shift_ids, "shift", at + ("shifts",))
+        check_names(lim.groups, groups, "group", at + ("groups",))
+        check_names(lim.people, names, "person", at + ("people",))
+    for i, rot in enumerate(rules.rules.rotation):
+        check_names(rot.shifts, shift_ids, "shift", ("rules", "rotation", i, "shifts"))
+    for i, cov in enumerate(rules.substitution.cover):
+        check_names(cov.shifts, shift_ids, "shift", ("substitution", "cover", i, "shifts"))
+        check_names(cov.groups, groups, "group", ("substitution", "cover", i, "groups"))
+    if out:
+        return out
+    # Semantic checks only make sense once every name resolves.
+    from .problem import may_take
+    for section, items in (("shifts", rules.shifts), ("leaders", rules.leaders)):
+        for i, s in enumerate(items):
+            shift = s if section == "shifts" else s.as_shift(loc)
+            if rules.staff and not any(may_take(p, shift) for p in rules.staff):
+                out.append(where.diag((section, i), t("nobody_eligible", loc, shift=shift.display),
+                                      t("nobody_eligible_hint", loc)))
+    duty_kinds = {k for s in rules.shifts for k in s.days if s.headcount_on(k) > 0}
+    leader_kinds = {k for tier in rules.leaders for k in tier.days}
+    missing = [k for k in DAY_KINDS if k in duty_kinds and k not in leader_kinds]
+    if rules.leaders and missing:
+        from .i18n import day_kind_label
+        out.append(where.diag(("leaders",), t("no_leader_for", loc, kinds="、".join(
+            day_kind_label(k, loc) for k in missing)), t("no_leader_hint", loc), at_key=True))
+    return out
+
+
+def person_from_row(row: dict) -> Person:
+    return Person.model_validate(row)

@@ -1,0 +1,147 @@
+"""CP-SAT face of the rules: variables, requirements as linear constraints, penalties and objective.
+
+Only this module and `solve.py` import ortools; `roster check` never does.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Iterable
+
+from ortools.sat.python import cp_model
+
+from .constraints import Fairness, Requirement, Rule
+from .problem import Key, Problem
+
+GroupKey = tuple
+
+
+def group_of(req: Requirement) -> GroupKey:
+    """Requirements explained together when the rules conflict: one rule, one date/shift, same people."""
+    return (req.rule, req.date, req.shift, req.people)
+
+
+class RosterModel:
+    """x[person, date, shift] booleans for every candidate key, plus the rules posted on them."""
+
+    def __init__(self, problem: Problem, explain: bool = False):
+        self.problem = problem
+        self.cp = cp_model.CpModel()
+        self.x: dict[Key, cp_model.IntVar] = {
+            key: self.cp.new_bool_var(f"x[{key[0]}|{key[1].isoformat()}|{key[2]}]") for key in problem.keys}
+        self.penalties: list[tuple[int, cp_model.IntVar, Requirement]] = []
+        self.fairness_terms: list[tuple[int, cp_model.IntVar]] = []
+        self.explain = explain
+        self.assumptions: dict[GroupKey, cp_model.IntVar] = {}
+        self.symmetry_breaking = True
+
+    # -- requirements ------------------------------------------------------
+    def add(self, req: Requirement) -> None:
+        terms = [(self.x[k], c) for k, c in req.terms if k in self.x]
+        low = req.const + sum(c for _, c in terms if c < 0)
+        high = req.const + sum(c for _, c in terms if c > 0)
+        if (req.lo is None or low >= req.lo) and (req.hi is None or high <= req.hi):
+            return  # cannot be broken: nothing to post
+        expr = sum(c * v for v, c in terms) + req.const if terms else req.const
+        if req.weight is None:
+            self._add_hard(req, expr, low, high)
+        else:
+            self._add_soft(req, expr, low, high)
+
+    def _add_hard(self, req: Requirement, expr, low: int, high: int) -> None:
+        lit = None
+        if self.explain:
+            group = group_of(req)
+            if group not in self.assumptions:
+                self.assumptions[group] = self.cp.new_bool_var(f"assume[{req.rule}|{req.date}|{req.shift}|{req.people}]")
+            lit = self.assumptions[group]
+        lo = req.lo if req.lo is not None else min(low, req.hi or 0)
+        hi = req.hi if req.hi is not None else max(high, req.lo or 0)
+        if isinstance(expr, int):
+            ct = self.cp.add_bool_or([])  # a constant that breaks the bound: infeasible as stated
+        else:
+            ct = self.cp.add_linear_constraint(expr, lo, hi)
+        if lit is not None:
+            ct.only_enforce_if(lit)
+
+    def _add_soft(self, req: Requirement, expr, low: int, high: int) -> None:
+        name = f"{req.rule}|{req.date}|{req.shift}|{'/'.join(req.people)}"
+        if req.hi is not None and high > req.hi:
+            over = self.cp.new_int_var(0, high - req.hi, f"over[{name}]")
+            self.cp.add(expr - over <= req.hi)
+            self.penalties.append((req.weight, over, req))  # type: ignore[arg-type]
+        if req.lo is not None and low < req.lo:
+            under = self.cp.new_int_var(0, req.lo - low, f"under[{name}]")
+            self.cp.add(expr + under >= req.lo)
+            self.penalties.append((req.weight, under, req))  # type: ignore[arg-type]
+
+    # -- fairness ----------------------------------------------------------
+    def add_fairness(self, weight: int) -> None:
+        """Per pool: max and min weighted load, with averaging cuts and symmetry breaking."""
+        if weight <= 0:
+            return
+        p = self.problem
+        by_person: dict[str, list[tuple[cp_model.IntVar, int]]] = defaultdict(list)
+        for key, var in self.x.items():
+            slot = p.slot_of(key)
+            by_person[key[0]].append((var, p.load(slot)))  # type: ignore[arg-type]
+        for pool, names in p.pools.items():
+            if len(names) < 2:
+                continue
+            loads, bounds = {}, []
+            for n in names:
+                prior = round(p.prior_load.get(n, 0) * 10)
+                ub = prior + sum(w for _, w in by_person[n])
+                load = self.cp.new_int_var(prior, ub, f"load[{n}]")
+                self.cp.add(load == prior + sum(w * v for v, w in by_person[n]))
+                loads[n] = load
+                bounds.append((prior, ub))
+            lo_all, hi_all = min(b[0] for b in bounds), max(b[1] for b in bounds)
+            top = self.cp.new_int_var(lo_all, hi_all, f"fair_max[{pool}]")
+            bottom = self.cp.new_int_var(lo_all, hi_all, f"fair_min[{pool}]")
+            self.cp.add_max_equality(top, list(loads.values()))
+            self.cp.add_min_equality(bottom, list(loads.values()))
+            total = sum(loads.values())
+            self.cp.add(len(names) * top >= total)  # the max is at least the average
+            self.cp.add(len(names) * bottom <= total)
+            spread = self.cp.new_int_var(0, hi_all - lo_all, f"fair_spread[{pool}]")
+            self.cp.add(spread == top - bottom)
+            self.fairness_terms.append((weight, spread))
+            if self.symmetry_breaking:
+                self._break_symmetry(names, loads)
+
+    def _break_symmetry(self, names: list[str], loads: dict[str, cp_model.IntVar]) -> None:
+        """People no rule tells apart get their loads in order: any roster can be relabelled so."""
+        p = self.problem
+        mentioned = {n for lim in p.rules.rules.limits for n in (lim.people or [])}
+        signature: dict[tuple, list[str]] = defaultdict(list)
+        cand_sets: dict[str, list] = defaultdict(list)
+        for slot in p.slots:
+            for n in p.candidates[slot.id]:
+                cand_sets[n].append(slot.id)
+        for n in names:
+            person = p.person_by_name[n]
+            if person.unavailable or n in mentioned or p.prior_load.get(n, 0):
+                continue
+            signature[(person.group, tuple(cand_sets[n]))].append(n)
+        for same in signature.values():
+            for a, b in zip(same, same[1:]):
+                self.cp.add(loads[a] >= loads[b])
+
+    def objective_terms(self) -> list:
+        return [w * v for w, v, _ in self.penalties] + [w * v for w, v in self.fairness_terms]
+
+    def finish(self, extra_terms: Iterable = ()) -> None:
+        terms = self.objective_terms() + list(extra_terms)
+        if terms:
+            self.cp.minimize(sum(terms))
+
+
+def build_model(problem: Problem, rules: list[Rule], fairness: Fairness | None,
+                explain: bool = False, symmetry_breaking: bool = True) -> RosterModel:
+    model = RosterModel(problem, explain=explain)
+    model.symmetry_breaking = symmetry_breaking
+    for rule in rules:
+        rule.post(model)
+    if fairness is not None:
+        fairness.post(model)
+    return model

@@ -1,0 +1,396 @@
+"""The rules file's data model: what an office writes in YAML, validated by pydantic.
+
+These classes describe *what* the office wants; `problem.py` turns them plus a
+calendar into slots and candidates, and `constraints/` turns them into rules.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+DayKind = Literal["workday", "weekend", "holiday", "adjusted_workday"]
+DAY_KINDS: tuple[str, ...] = ("workday", "adjusted_workday", "weekend", "holiday")
+
+_TIME = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$")
+_DASHES = re.compile(r"\s*[-–—~～至到]\s*")
+
+
+class Strict(BaseModel):
+    """Base model: unknown keys are errors, so a misspelt key never passes silently."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=False)
+
+
+def parse_clock(text: str) -> int:
+    """'08:30' -> minutes after midnight; '24:00' allowed as end of day."""
+    m = _TIME.match(text)
+    if not m:
+        raise ValueError(f"'{text}' is not a time like 08:30")
+    h, mi = int(m.group(1)), int(m.group(2))
+    if h > 24 or mi > 59 or (h == 24 and mi):
+        raise ValueError(f"'{text}' is not a valid time of day")
+    return h * 60 + mi
+
+
+class Window(BaseModel):
+    """One continuous stretch of duty, in minutes from the duty date's midnight.
+
+    `end` may pass 1440: a night shift 20:30–08:30 ends the next morning."""
+
+    model_config = ConfigDict(frozen=True)
+    start: int
+    end: int
+
+    @classmethod
+    def parse(cls, text: str) -> "Window":
+        parts = _DASHES.split(text.strip())
+        if len(parts) != 2:
+            raise ValueError(f"'{text}' is not a time window like 08:30-18:00")
+        start, end = parse_clock(parts[0]), parse_clock(parts[1])
+        if end <= start:  # crosses midnight; equal ends mean a 24-hour duty
+            end += 24 * 60
+        return cls(start=start, end=end)
+
+    def label(self) -> str:
+        def fmt(m: int) -> str:
+            m_day = m % (24 * 60) if m != 24 * 60 else m
+            return f"{m_day // 60:02d}:{m_day % 60:02d}"
+        return f"{fmt(self.start)}–{fmt(self.end)}"
+
+    @property
+    def minutes(self) -> int:
+        return self.end - self.start
+
+
+def parse_windows(value: str | list[str]) -> tuple[Window, ...]:
+    items = value if isinstance(value, list) else re.split(r"[,，;；+]", value)
+    windows = tuple(Window.parse(v) for v in items if str(v).strip())
+    if not windows:
+        raise ValueError("at least one time window is needed, e.g. 08:30-18:00")
+    ordered = sorted(windows, key=lambda w: w.start)
+    for a, b in zip(ordered, ordered[1:]):
+        if b.start < a.end:
+            raise ValueError(f"windows {a.label()} and {b.label()} overlap")
+    return tuple(ordered)
+
+
+WindowSpec = Union[str, list[str], dict[str, Union[str, list[str]]]]
+
+
+class Soft(Strict):
+    """A bound that may be broken at a cost per unit (`weight`); without weight it is hard."""
+
+    value: float
+    weight: int | None = Field(default=None, ge=1)
+
+
+RuleValue = Union[float, Soft]
+
+
+def rule_value(v: RuleValue | None) -> tuple[float | None, int | None]:
+    """(value, weight) of a hard-or-soft setting; weight None means hard."""
+    if v is None:
+        return None, None
+    if isinstance(v, Soft):
+        return v.value, v.weight
+    return float(v), None
+
+
+class Shift(Strict):
+    id: str
+    name: str | None = None
+    windows: WindowSpec = Field(description="08:30-18:00, a list, or {season: windows}")
+    days: list[DayKind] = Field(default_factory=lambda: list(DAY_KINDS))
+    periods: list[str] | None = Field(default=None, description="only inside these named periods")
+    headcount: int | dict[DayKind, int] = 1
+    groups: list[str] = Field(default_factory=list)
+    roles: list[str] = Field(default_factory=list)
+    people: list[str] = Field(default_factory=list)
+    exclude_groups: list[str] = Field(default_factory=list)
+    weight: float = Field(default=1.0, ge=0)
+    night: bool | None = None
+    leader: bool = False
+    at_home: bool = False
+
+    @field_validator("id")
+    @classmethod
+    def _id_ok(cls, v: str) -> str:
+        if not v.strip():
+            raise ValueError("shift id must not be empty")
+        return v.strip()
+
+    @field_validator("windows")
+    @classmethod
+    def _windows_ok(cls, v: WindowSpec) -> WindowSpec:
+        if isinstance(v, dict):
+            if not v:
+                raise ValueError("give windows for at least one season")
+            for item in v.values():
+                parse_windows(item)
+        else:
+            parse_windows(v)
+        return v
+
+    @field_validator("headcount")
+    @classmethod
+    def _headcount_ok(cls, v):
+        values = v.values() if isinstance(v, dict) else [v]
+        if any(n < 0 for n in values):
+            raise ValueError("headcount cannot be negative")
+        return v
+
+    @property
+    def display(self) -> str:
+        return self.name or self.id
+
+    def windows_for(self, season: str | None) -> tuple[Window, ...]:
+        """The shift's windows in a season ('default' or the first listed when the season is not named)."""
+        if isinstance(self.windows, dict):
+            if season in self.windows:
+                return parse_windows(self.windows[season])
+            fallback = self.windows.get("default", next(iter(self.windows.values())))
+            return parse_windows(fallback)
+        return parse_windows(self.windows)
+
+    def headcount_on(self, kind: str) -> int:
+        if isinstance(self.headcount, dict):
+            return self.headcount.get(kind, 0)
+        return self.headcount
+
+    def is_night(self) -> bool:
+        if self.night is not None:
+            return self.night
+        if isinstance(self.windows, dict):
+            return any(w.end > 24 * 60 for s in self.windows for w in self.windows_for(s))
+        return any(w.end > 24 * 60 for w in self.windows_for(None))
+
+
+class LeaderTier(Strict):
+    """带班领导: one leader slot per day of the given kinds (a shift flagged `leader`)."""
+
+    id: str = "leader"
+    name: str | None = None
+    days: list[DayKind] = Field(default_factory=lambda: list(DAY_KINDS))
+    periods: list[str] | None = None
+    roles: list[str] = Field(default_factory=list)
+    groups: list[str] = Field(default_factory=list)
+    people: list[str] = Field(default_factory=list)
+    mode: Literal["on_site", "at_home"] = "on_site"
+    headcount: int = Field(default=1, ge=0)
+    weight: float = Field(default=1.0, ge=0)
+
+    def as_shift(self, locale: str) -> Shift:
+        default_name = "带班领导" if locale == "zh" else "Leader on duty"
+        return Shift(id=self.id, name=self.name or default_name, windows="00:00-24:00", days=self.days,
+                     periods=self.periods, headcount=self.headcount, groups=self.groups, roles=self.roles,
+                     people=self.people, weight=self.weight, leader=True, at_home=self.mode == "at_home")
+
+
+class Unavailability(Strict):
+    start: date = Field(alias="from")
+    end: date | None = Field(default=None, alias="to")
+    reason: str = ""
+    shifts: list[str] | None = None
+    weight: int | None = Field(default=None, ge=1, description="soft request: cost if rostered anyway")
+
+    @model_validator(mode="after")
+    def _order(self):
+        if self.end is None:
+            self.end = self.start
+        if self.end < self.start:
+            raise ValueError(f"leave ends ({self.end}) before it starts ({self.start})")
+        return self
+
+    def covers(self, day: date) -> bool:
+        return self.start <= day <= self.end  # type: ignore[operator]
+
+
+class Person(Strict):
+    name: str
+    group: str = ""
+    roles: list[str] = Field(default_factory=list)
+    phone: str = ""
+    unavailable: list[Unavailability] = Field(default_factory=list)
+    prior_load: float = Field(default=0, description="load carried in from earlier periods")
+
+    @field_validator("name")
+    @classmethod
+    def _name_ok(cls, v: str) -> str:
+        if not v.strip():
+            raise ValueError("a person needs a name")
+        return v.strip()
+
+    @field_validator("roles", mode="before")
+    @classmethod
+    def _roles_list(cls, v):
+        if isinstance(v, str):
+            return [r for r in re.split(r"[,，;；、\s]+", v) if r]
+        return v
+
+    @field_validator("phone", mode="before")
+    @classmethod
+    def _phone_text(cls, v):
+        return "" if v is None else str(v)
+
+
+class RecurringRange(Strict):
+    """A named range, either dated (2026-06-01) or yearly (06-01); yearly ranges may wrap the new year."""
+
+    name: str
+    start: str = Field(alias="from")
+    end: str = Field(alias="to")
+
+    @field_validator("start", "end", mode="before")
+    @classmethod
+    def _text(cls, v):
+        return v.isoformat() if isinstance(v, date) else str(v)
+
+    @model_validator(mode="after")
+    def _parse(self):
+        self.bounds_for(2000)
+        return self
+
+    def bounds_for(self, year: int) -> tuple[date, date]:
+        def to_date(text: str, y: int) -> date:
+            parts = text.split("-")
+            try:
+                if len(parts) == 3:
+                    return date.fromisoformat(text)
+                if len(parts) == 2:
+                    return date(y, int(parts[0]), int(parts[1]))
+            except ValueError:
+                pass
+            raise ValueError(f"'{text}' is not a date like 2026-06-01 or a month-day like 06-01")
+        return to_date(self.start, year), to_date(self.end, year)
+
+    def contains(self, day: date) -> bool:
+        if len(self.start.split("-")) == 3:
+            a, b = self.bounds_for(day.year)
+            return a <= day <= b
+        a, b = self.bounds_for(day.year if day.month != 2 or day.day != 29 else 2000)
+        a, b = a.replace(year=2000), b.replace(year=2000)
+        d = day.replace(year=2000)
+        return a <= d <= b if a <= b else (d >= a or d <= b)
+
+
+class ExtraHoliday(Strict):
+    date: date
+    name: str = ""
+
+
+class CalendarRules(Strict):
+    country: Literal["CN"] = "CN"
+    extra_holidays: list[Union[date, ExtraHoliday]] = Field(default_factory=list)
+    extra_workdays: list[date] = Field(default_factory=list)
+    periods: list[RecurringRange] = Field(default_factory=list)
+    seasons: list[RecurringRange] = Field(default_factory=list)
+
+
+class Limit(Strict):
+    """At most / at least `max`/`min` assignments per week, month, holiday period or the whole horizon."""
+
+    per: Literal["week", "month", "period", "horizon"] = "month"
+    max: int | None = Field(default=None, ge=0)
+    min: int | None = Field(default=None, ge=0)
+    shifts: list[str] | None = None
+    days: list[DayKind] | None = None
+    groups: list[str] | None = None
+    people: list[str] | None = None
+    weight: int | None = Field(default=None, ge=1)
+
+    @model_validator(mode="after")
+    def _some_bound(self):
+        if self.max is None and self.min is None:
+            raise ValueError("a limit needs max or min")
+        if self.max is not None and self.min is not None and self.min > self.max:
+            raise ValueError(f"min {self.min} is larger than max {self.max}")
+        return self
+
+
+class RotationCycle(Strict):
+    """One person holds the given shifts for a whole cycle (seed 003: one week per person)."""
+
+    shifts: list[str]
+    cycle: Literal["week"] = "week"
+    weight: int | None = Field(default=None, ge=1)
+
+
+class RuleSettings(Strict):
+    min_rest_hours: RuleValue | None = None
+    max_consecutive_days: RuleValue | None = None
+    max_consecutive_nights: RuleValue | None = None
+    limits: list[Limit] = Field(default_factory=list)
+    rotation: list[RotationCycle] = Field(default_factory=list)
+
+
+class Fairness(Strict):
+    """Spread of weighted load inside each pool of interchangeable people is minimised."""
+
+    day_weights: dict[DayKind, float] = Field(
+        default_factory=lambda: {"workday": 1.0, "adjusted_workday": 1.0, "weekend": 1.5, "holiday": 2.0})
+    night_weight: float = Field(default=1.0, ge=0, description="extra factor for night shifts")
+    pools: Literal["eligibility", "group", "all"] = Field(
+        default="eligibility", description="who is compared: same eligible shifts, same group, or everyone")
+    weight: int = Field(default=10, ge=0)
+
+
+class CoverRule(Strict):
+    shifts: list[str] | None = None
+    same_group: bool = True
+    groups: list[str] | None = None
+
+
+class Substitution(Strict):
+    """代班/顶班/换班 policy: who may cover which shifts, and who approves."""
+
+    cover: list[CoverRule] = Field(default_factory=list)
+    approval: Literal["leader_on_duty", "none"] = "leader_on_duty"
+
+
+class RosterRules(Strict):
+    organization: str
+    locale: Literal["zh", "en"] = "zh"
+    timezone: str = "Asia/Shanghai"
+    duty_phone: str = ""
+    calendar: CalendarRules = Field(default_factory=CalendarRules)
+    groups: list[str] = Field(default_factory=list, description="declared groups (optional)")
+    roles: list[str] = Field(default_factory=list, description="declared roles (optional)")
+    shifts: list[Shift]
+    leaders: list[LeaderTier] = Field(default_factory=list)
+    staff: list[Person] = Field(default_factory=list)
+    staff_file: str | None = None
+    rules: RuleSettings = Field(default_factory=RuleSettings)
+    fairness: Fairness = Field(default_factory=Fairness)
+    substitution: Substitution = Field(default_factory=Substitution)
+    holiday_rotation: dict | None = None
+
+    @property
+    def all_shifts(self) -> list[Shift]:
+        """Duty shifts followed by the leader tiers, each as a shift flagged `leader`."""
+        return list(self.shifts) + [t.as_shift(self.locale) for t in self.leaders]
+
+    def shift(self, key: str) -> Shift:
+        for s in self.all_shifts:
+            if s.id == key:
+                return s
+        for s in self.all_shifts:
+            if s.display == key:
+                return s
+        raise KeyError(key)
+
+    def person(self, name: str) -> Person:
+        for p in self.staff:
+            if p.name == name:
+                return p
+        raise KeyError(name)
+
+    @property
+    def known_groups(self) -> list[str]:
+        return sorted(set(self.groups) | {p.group for p in self.staff if p.group})
+
+    @property
+    def known_roles(self) -> list[str]:
+        return sorted(set(self.roles) | {r for p in self.staff for r in p.roles})

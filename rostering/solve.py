@@ -1,0 +1,148 @@
+"""Solve a `Problem` with CP-SAT and return a `Result`; explain infeasibility in rule names."""
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Callable
+
+from ortools.sat.python import cp_model
+
+from .constraints import Fairness, rules_for
+from .i18n import t
+from .model import RosterModel, build_model
+from .problem import Problem
+from .roster import Assignment, Roster
+
+
+class Status(str, Enum):
+    OPTIMAL = "optimal"
+    FEASIBLE = "feasible"
+    INFEASIBLE = "infeasible"
+    UNKNOWN = "unknown"
+
+
+_STATUS = {cp_model.OPTIMAL: Status.OPTIMAL, cp_model.FEASIBLE: Status.FEASIBLE,
+           cp_model.INFEASIBLE: Status.INFEASIBLE, cp_model.MODEL_INVALID: Status.UNKNOWN,
+           cp_model.UNKNOWN: Status.UNKNOWN}
+
+
+@dataclass
+class Result:
+    status: Status
+    roster: Roster | None
+    objective: float | None
+    bound: float | None
+    seconds: float
+    solutions: int = 0
+    conflicts: list[str] = field(default_factory=list)  # plain-language explanation when infeasible
+
+    @property
+    def found(self) -> bool:
+        return self.status in (Status.OPTIMAL, Status.FEASIBLE)
+
+
+class _Progress(cp_model.CpSolverSolutionCallback):
+    def __init__(self, report: Callable[[str], None]):
+        super().__init__()
+        self.report = report
+        self.count = 0
+        self.start = time.monotonic()
+
+    def on_solution_callback(self) -> None:
+        self.count += 1
+        self.report(f"{time.monotonic() - self.start:6.2f}s  #{self.count}  "
+                    f"objective={self.objective_value:g}  bound={self.best_objective_bound:g}")
+
+
+def capacity_shortfalls(problem: Problem) -> list[str]:
+    """Slots with fewer possible people than needed, said plainly (fast, before any search)."""
+    out = []
+    loc = problem.locale
+    for slot in problem.slots:
+        have = len(problem.candidates[slot.id])
+        if have < slot.need:
+            away = len(problem.eligible[slot.id]) - have
+            detail = t("capacity_unavailable", loc, n=away) if away else ""
+            out.append(t("capacity_short", loc, date=slot.date.isoformat(), shift=slot.shift.display,
+                         need=slot.need, have=have, detail=detail))
+    return out
+
+
+def _parameters(time_limit: float, workers: int, seed: int) -> cp_model.CpSolver:
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = time_limit
+    solver.parameters.num_workers = workers
+    solver.parameters.random_seed = seed
+    return solver
+
+
+def solve(problem: Problem, time_limit: float = 30.0, workers: int = 2, seed: int = 0,
+          progress: Callable[[str], None] | None = None, keep: Roster | None = None,
+          explain: bool = True) -> Result:
+    """Build the model from every rule, solve it, and read the roster back.
+
+    With `keep`, assignments of that roster are kept where the rules allow (re-planning),
+    each change costing more than any fairness gain."""
+    started = time.monotonic()
+    rules = rules_for(problem)
+    fairness = Fairness(problem.rules.fairness.weight)
+    model = build_model(problem, rules, fairness, symmetry_breaking=keep is None)
+    extra = []
+    if keep is not None:
+        kept = keep.keys
+        change_cost = 1000 * max(1, problem.rules.fairness.weight)
+        for key, var in model.x.items():
+            if key in kept:
+                extra.append(change_cost * (1 - var))
+                model.cp.add_hint(var, 1)
+            else:
+                model.cp.add_hint(var, 0)
+    model.finish(extra)
+    solver = _parameters(time_limit, workers, seed)
+    callback = _Progress(progress) if progress else None
+    code = solver.solve(model.cp, callback) if callback else solver.solve(model.cp)
+    status = _STATUS.get(code, Status.UNKNOWN)
+    seconds = time.monotonic() - started
+    if status in (Status.OPTIMAL, Status.FEASIBLE):
+        chosen = [Assignment(d, s, p) for (p, d, s), var in model.x.items() if solver.boolean_value(var)]
+        roster = Roster(problem.start, problem.end, chosen,
+                        {"organization": problem.rules.organization, "status": status.value})
+        has_objective = bool(model.objective_terms() or extra)
+        return Result(status, roster, solver.objective_value if has_objective else 0,
+                      solver.best_objective_bound if has_objective else 0, seconds,
+                      callback.count if callback else 1)
+    conflicts: list[str] = []
+    if status is Status.INFEASIBLE and explain:
+        conflicts = explain_infeasible(problem, time_limit=min(10.0, max(2.0, time_limit)))
+    elif status is Status.UNKNOWN:
+        conflicts = [t("infeasible_unknown", problem.locale)]
+    return Result(status, None, None, None, time.monotonic() - started, 0, conflicts)
+
+
+def explain_infeasible(problem: Problem, time_limit: float = 5.0) -> list[str]:
+    """Why no roster exists: capacity first, then a core of rule instances from CP-SAT assumptions."""
+    short = capacity_shortfalls(problem)
+    if short:
+        return short
+    rules = rules_for(problem)
+    model = build_model(problem, rules, None, explain=True, symmetry_breaking=False)
+    literals = list(model.assumptions.values())
+    model.cp.add_assumptions(literals)
+    solver = _parameters(time_limit, 1, 0)  # cores come from the single-thread search
+    if solver.solve(model.cp) != cp_model.INFEASIBLE:
+        return [t("infeasible_unknown", problem.locale)]
+    core = set(solver.sufficient_assumptions_for_infeasibility())
+    names = {r.family: r.name(problem.locale) for r in rules}
+    out = []
+    for (rule, day, shift, people), lit in model.assumptions.items():
+        if lit.index in core:
+            label = problem.shift_by_id[shift].display if shift in problem.shift_by_id else ""
+            bits = [names.get(rule, rule), day.isoformat() if day else "", label, "、".join(people)]
+            out.append(" ".join(b for b in bits if b))
+    return sorted(out)
+
+
+def print_progress(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
