@@ -95,9 +95,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
-def t(key: str, locale: str = "zh", **kwargs: object) -> str:
-    """The message `key` in `locale` ('zh' or 'en'), formatted with kwargs."""
-    zh, en = MESSAGES[key]
+def t(msg_id: str, locale: str = "zh", **kwargs: object) -> str:
+    """The message `msg_id` in `locale` ('zh' or 'en'), formatted with kwargs."""
+    zh, en = MESSAGES[msg_id]
     text = en if locale == "en" else zh
     return text.format(**kwargs) if kwargs else text
 

@@ -6,6 +6,7 @@ people, shifts), because a misspelt group is the commonest mistake an office mak
 from __future__ import annotations
 
 import difflib
+import re
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -14,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import Diagnostic, RulesError
 from .i18n import t
-from .rules import DAY_KINDS, Person, RosterRules
+from .rules import DAY_KINDS, RosterRules
 
 Loc = tuple[Any, ...]
 
@@ -105,8 +106,7 @@ def _pydantic_diagnostics(err: ValidationError, where: Located, locale: str) -> 
         elif kind == "missing":
             out.append(where.diag(loc, t("missing_key", locale, key=loc[-1]), at_key=True))
         else:
-            detail = e["msg"].removeprefix("Value error, ")
-            out.append(where.diag(loc, t("wrong_value", locale, detail=detail)))
+            out.append(where.diag(loc, t("wrong_value", locale, detail=_explain(e, locale))))
     # one message per place is enough: unions report each alternative
     seen, unique = set(), []
     for d in out:
@@ -115,6 +115,40 @@ def _pydantic_diagnostics(err: ValidationError, where: Located, locale: str) -> 
             seen.add(key)
             unique.append(d)
     return unique
+
+
+_EXPECTED = {  # pydantic error type -> (zh, en) of what was expected
+    "literal_error": ("应为以下之一：{expected}", "expected one of {expected}"),
+    "float_parsing": ("应为数字", "expected a number"),
+    "float_type": ("应为数字", "expected a number"),
+    "int_parsing": ("应为整数", "expected a whole number"),
+    "int_type": ("应为整数", "expected a whole number"),
+    "int_from_float": ("应为整数", "expected a whole number"),
+    "list_type": ("应为列表，如 [a, b]", "expected a list like [a, b]"),
+    "string_type": ("应为文字", "expected text"),
+    "dict_type": ("应为键值对", "expected a mapping (key: value)"),
+    "model_type": ("应为键值对", "expected a mapping (key: value)"),
+    "model_attributes_type": ("应为键值对", "expected a mapping (key: value)"),
+    "date_from_datetime_parsing": ("应为日期，如 2026-12-01", "expected a date like 2026-12-01"),
+    "date_parsing": ("应为日期，如 2026-12-01", "expected a date like 2026-12-01"),
+    "date_type": ("应为日期，如 2026-12-01", "expected a date like 2026-12-01"),
+    "greater_than_equal": ("应不小于 {ge}", "must be at least {ge}"),
+    "bool_parsing": ("应为 true 或 false", "expected true or false"),
+}
+
+
+def _explain(error: dict, locale: str) -> str:
+    """Pydantic's message in the user's language where we know the error type."""
+    known = _EXPECTED.get(error["type"])
+    if known:
+        text = known[1] if locale == "en" else known[0]
+        ctx = {k: str(v) for k, v in (error.get("ctx") or {}).items()}
+        try:
+            return text.format(**ctx) + f"（{error.get('input')!r}）" if locale == "zh" else \
+                text.format(**ctx) + f" (got {error.get('input')!r})"
+        except (KeyError, IndexError):
+            return text
+    return error["msg"].removeprefix("Value error, ")
 
 
 STAFF_COLUMNS = {
@@ -161,23 +195,34 @@ def load_rules(path: str | Path) -> RosterRules:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise RulesError(problems=[Diagnostic(t("file_missing", "zh") + " / file not found", file)])
+        raise RulesError(problems=[Diagnostic(t("file_missing", "zh") + " / file not found", file,
+                                              hint="检查路径 / check the path")])
     except (UnicodeDecodeError, IsADirectoryError, PermissionError) as exc:
         raise RulesError(problems=[Diagnostic(str(exc), file)])
     return parse_rules(text, file, base_dir=path.parent)
 
 
+class _TextDatesLoader(yaml.SafeLoader):
+    """Leaves dates as text so pydantic validates them and a bad date points at its line."""
+
+
+_TextDatesLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+
+
 def parse_rules(text: str, file: str = "<rules>", base_dir: Path | None = None) -> RosterRules:
     try:
-        node = yaml.compose(text)
-        data = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=_TextDatesLoader)
+        data = yaml.load(text, Loader=_TextDatesLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         detail = getattr(exc, "problem", None) or str(exc)
+        guess = "en" if re.search(r"^locale:\s*en\b", text, re.M) else "zh"
         raise RulesError(problems=[Diagnostic(
-            t("yaml_syntax", "zh", detail=detail) + f" / YAML syntax error: {detail}", file,
+            t("yaml_syntax", guess, detail=detail), file,
             mark.line + 1 if mark else None, mark.column + 1 if mark else None, "",
-            t("yaml_syntax_hint", "zh") + " / " + t("yaml_syntax_hint", "en"))])
+            t("yaml_syntax_hint", guess))])
     locale = data.get("locale", "zh") if isinstance(data, dict) else "zh"
     locale = locale if locale in ("zh", "en") else "zh"
     if not isinstance(data, dict):
@@ -200,9 +245,11 @@ def parse_rules(text: str, file: str = "<rules>", base_dir: Path | None = None) 
         rules = RosterRules.model_validate(data)
     except ValidationError as err:
         problems.extend(_pydantic_diagnostics(err, where, locale))
+        problems.sort(key=lambda d: (d.line or 0, d.column or 0))
         raise RulesError(problems=problems)
     problems.extend(cross_check(rules, where))
     if problems:
+        problems.sort(key=lambda d: (d.line or 0, d.column or 0))
         raise RulesError(problems=problems)
     return rules
 
@@ -284,6 +331,3 @@ def cross_check(rules: RosterRules, where: Located) -> list[Diagnostic]:
             day_kind_label(k, loc) for k in missing)), t("no_leader_hint", loc), at_key=True))
     return out
 
-
-def person_from_row(row: dict) -> Person:
-    return Person.model_validate(row)

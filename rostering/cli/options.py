@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -35,6 +36,15 @@ def handle_errors(func):
             else:
                 click.echo(str(err), err=True)
             sys.exit(err.exit_code)
+        except KeyboardInterrupt:
+            click.echo("已中断 / interrupted", err=True)
+            sys.exit(130)
+        except Exception as exc:  # a bug, not bad input: say so briefly, keep the traceback for debugging
+            if os.environ.get("ROSTER_DEBUG"):
+                raise
+            click.echo(f"内部错误 / internal error: {type(exc).__name__}: {exc} "
+                       "(set ROSTER_DEBUG=1 for details and report it)", err=True)
+            sys.exit(3)
     return wrapper
 
 
