@@ -10,6 +10,7 @@ from typing import Iterable
 from ortools.sat.python import cp_model
 
 from .constraints import Fairness, Requirement, Rule
+from .constraints.coverage import Coverage
 from .problem import Key, Problem
 
 GroupKey = tuple
@@ -47,6 +48,28 @@ class RosterModel:
         else:
             self._add_soft(req, expr, low, high)
 
+    def add_any_count(self, req) -> None:
+        """A requirement counting key groups with any assignment (`AnyCount`: weekends worked, …).
+
+        Each group gets a boolean equal to the OR of its keys; the count is then posted like `add`."""
+        flags = []
+        for group in req.groups:
+            present = [self.x[k] for k in group if k in self.x]
+            if len(present) == 1:
+                flags.append(present[0])
+            elif present:
+                flag = self.cp.new_bool_var(f"any[{req.rule}|{'/'.join(req.people)}|{group[0][1]}]")
+                self.cp.add_max_equality(flag, present)
+                flags.append(flag)
+        low, high = req.const, req.const + len(flags)
+        if (req.lo is None or low >= req.lo) and (req.hi is None or high <= req.hi):
+            return
+        expr = sum(flags) + req.const if flags else req.const
+        if req.weight is None:
+            self._add_hard(req, expr, low, high)
+        else:
+            self._add_soft(req, expr, low, high)
+
     def _add_hard(self, req: Requirement, expr, low: int, high: int) -> None:
         lit = None
         if self.explain:
@@ -75,8 +98,11 @@ class RosterModel:
             self.penalties.append((req.weight, under, req))  # type: ignore[arg-type]
 
     # -- fairness ----------------------------------------------------------
-    def add_fairness(self, weight: int) -> None:
-        """Per pool: max and min weighted load, with averaging cuts and symmetry breaking."""
+    def add_fairness(self, weight: int, demand_is_fixed: bool = True) -> None:
+        """Per pool: max and min weighted load, with averaging cuts and symmetry breaking.
+
+        `demand_is_fixed`: every slot must get exactly its headcount (hard coverage), which
+        makes the spread floor from total demand valid."""
         if weight <= 0:
             return
         p = self.problem
@@ -103,7 +129,8 @@ class RosterModel:
             total = sum(loads.values())
             self.cp.add(len(names) * top >= total)  # the max is at least the average
             self.cp.add(len(names) * bottom <= total)
-            spread = self.cp.new_int_var(0, hi_all - lo_all, f"fair_spread[{pool}]")
+            floor = pool_spread_floor(p, names) if demand_is_fixed else 0
+            spread = self.cp.new_int_var(min(floor, hi_all - lo_all), hi_all - lo_all, f"fair_spread[{pool}]")
             self.cp.add(spread == top - bottom)
             self.fairness_terms.append((weight, spread))
             if self.symmetry_breaking:
@@ -136,12 +163,59 @@ class RosterModel:
             self.cp.minimize(sum(terms))
 
 
+def pool_spread_floor(problem: Problem, names: list[str], seconds: float = 1.0) -> int:
+    """A proven lower bound on a pool's load spread, from its total demand alone.
+
+    When every slot the pool can take is filled only from the pool, the pool's total
+    load is fixed; splitting those duties as evenly as the load values allow (ignoring
+    every other rule) gives a spread no roster can beat. Handing that bound to the main
+    model lets CP-SAT prove optimality instead of searching for a proof."""
+    members = set(names)
+    demand: dict[int, int] = defaultdict(int)
+    for slot in problem.slots:
+        takers = set(problem.candidates[slot.id])
+        if not takers & members:
+            continue
+        if not takers <= members:
+            return 0  # shared with another pool: the pool's total is not fixed
+        demand[problem.load(slot)] += slot.need
+    priors = sorted((round(problem.prior_load.get(n, 0) * 10) for n in names), reverse=True)
+    if not demand:
+        return priors[0] - priors[-1] if priors else 0
+    relaxed = cp_model.CpModel()
+    loads = []
+    for i, prior in enumerate(priors):
+        parts = [relaxed.new_int_var(0, count, "") for count in demand.values()]
+        loads.append(prior + sum(w * v for w, v in zip(demand, parts)))
+        if i == 0:
+            columns = [[v] for v in parts]
+        else:
+            for col, v in zip(columns, parts):
+                col.append(v)
+    for col, count in zip(columns, demand.values()):
+        relaxed.add(sum(col) == count)
+    for a, b in zip(loads, loads[1:]):
+        if priors[0] == priors[-1]:
+            relaxed.add(a >= b)  # interchangeable in the relaxation: order them
+    top, bottom = relaxed.new_int_var(0, 10**9, ""), relaxed.new_int_var(0, 10**9, "")
+    relaxed.add_max_equality(top, loads)
+    relaxed.add_min_equality(bottom, loads)
+    relaxed.minimize(top - bottom)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = seconds
+    solver.parameters.num_workers = 1
+    status = solver.solve(relaxed)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return 0
+    return max(0, int(solver.best_objective_bound))
+
+
 def build_model(problem: Problem, rules: list[Rule], fairness: Fairness | None,
                 explain: bool = False, symmetry_breaking: bool = True) -> RosterModel:
     model = RosterModel(problem, explain=explain)
     model.symmetry_breaking = symmetry_breaking
     for rule in rules:
         rule.post(model)
-    if fairness is not None:
-        fairness.post(model)
+    if fairness is not None and fairness.weight > 0:
+        model.add_fairness(fairness.weight, demand_is_fixed=any(isinstance(r, Coverage) for r in rules))
     return model
