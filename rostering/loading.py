@@ -297,6 +297,7 @@ def cross_check(rules: RosterRules, where: Located) -> list[Diagnostic]:
             check_names(s.roles, roles, "role", at + ("roles",))
             check_names(s.people, names, "person", at + ("people",))
             check_names(s.periods, periods, "period", at + ("periods",))
+            check_names(s.exclude_periods, periods, "period", at + ("exclude_periods",))
             if isinstance(getattr(s, "windows", None), dict):
                 for season in s.windows:
                     if season not in seasons:

@@ -63,6 +63,8 @@ class Slot:
 def runs_on(shift: Shift, day: Day) -> bool:
     if day.kind not in shift.days or shift.headcount_on(day.kind) <= 0:
         return False
+    if set(shift.exclude_periods) & day.periods:
+        return False
     return shift.periods is None or bool(set(shift.periods) & day.periods)
 
 

@@ -105,6 +105,7 @@ class Shift(Strict):
     windows: WindowSpec = Field(description="08:30-18:00, a list, or {season: windows}")
     days: list[DayKind] = Field(default_factory=lambda: list(DAY_KINDS))
     periods: list[str] | None = Field(default=None, description="only inside these named periods")
+    exclude_periods: list[str] = Field(default_factory=list, description="never inside these named periods")
     headcount: int | dict[DayKind, int] = 1
     groups: list[str] = Field(default_factory=list)
     roles: list[str] = Field(default_factory=list)
@@ -175,6 +176,7 @@ class LeaderTier(Strict):
     name: str | None = None
     days: list[DayKind] = Field(default_factory=lambda: list(DAY_KINDS))
     periods: list[str] | None = None
+    exclude_periods: list[str] = Field(default_factory=list)
     roles: list[str] = Field(default_factory=list)
     groups: list[str] = Field(default_factory=list)
     people: list[str] = Field(default_factory=list)
@@ -185,8 +187,9 @@ class LeaderTier(Strict):
     def as_shift(self, locale: str) -> Shift:
         default_name = "带班领导" if locale == "zh" else "Leader on duty"
         return Shift(id=self.id, name=self.name or default_name, windows="00:00-24:00", days=self.days,
-                     periods=self.periods, headcount=self.headcount, groups=self.groups, roles=self.roles,
-                     people=self.people, weight=self.weight, leader=True, at_home=self.mode == "at_home")
+                     periods=self.periods, exclude_periods=self.exclude_periods, headcount=self.headcount,
+                     groups=self.groups, roles=self.roles, people=self.people, weight=self.weight, leader=True,
+                     at_home=self.mode == "at_home")
 
 
 class Unavailability(Strict):
