@@ -1,4 +1,4 @@
-"""`roster check`: every rule violation of a roster file, in plain words. Never imports ortools."""
+"""`roster check`: every rule violation of a roster file, in plain words; proposed covers and swaps. Never imports ortools."""
 from __future__ import annotations
 
 import json
@@ -6,36 +6,118 @@ import sys
 
 import click
 
+from ..changes import apply_changes, change_approvers, parse_cover, parse_swap, policy_violations
 from ..checking import check_roster
-from ..io import load_roster
+from ..errors import ChangeError
+from ..i18n import t
+from ..io import load_roster, save_roster
+from ..problem import Problem
 from . import main
-from .options import format_option, handle_errors, read_rules, rules_argument
+from .ledger import open_ledger
+from .options import db_option, format_option, handle_errors, read_rules, rules_argument
 
 
-def report_violations(report, locale: str, fmt: str) -> None:
+def _violation_key(v) -> tuple:
+    return (v.rule_id, v.date, v.shift, v.people)
+
+
+def report_violations(report, locale: str, fmt: str, extra: dict | None = None, new: set | None = None) -> None:
+    """Print violations as text or JSON; with `new`, mark those a proposed change caused."""
+    violations = (extra or {}).get("policy", []) + report.violations
     if fmt == "json":
-        click.echo(json.dumps({"ok": report.ok, "violations": [v.as_dict() for v in report.violations],
-                               "fairness_spread": report.fairness_spread}, ensure_ascii=False, indent=1))
+        rows = []
+        for v in violations:
+            row = v.as_dict()
+            if new is not None:
+                row["new"] = _violation_key(v) in new
+            rows.append(row)
+        out = {"ok": report.ok and not (extra or {}).get("policy"), "violations": rows,
+               "fairness_spread": report.fairness_spread}
+        out.update({k: v for k, v in (extra or {}).items() if k != "policy"})
+        click.echo(json.dumps(out, ensure_ascii=False, indent=1))
         return
-    if not report.violations:
-        click.echo("排班符合全部规则" if locale == "zh" else "the roster keeps every rule")
-        return
-    for v in report.violations:
+    for v in violations:
         tag = "" if v.hard else ("（软约束）" if locale == "zh" else " (soft)")
+        if new is not None and _violation_key(v) in new:
+            tag += t("new_tag", locale)
         click.echo(f"[{v.rule}{tag}] {v.message}")
-    n = len(report.hard)
-    click.echo(f"共 {n} 处违反硬性规则" if locale == "zh" else f"{n} hard-rule violations")
+    hard = [v for v in violations if v.hard]
+    if new is not None:
+        caused = sum(1 for v in hard if _violation_key(v) in new)
+        click.echo(t("change_breaks", locale, n=len(hard), new=caused) if hard else t("change_ok", locale))
+    elif not violations:
+        click.echo("排班符合全部规则" if locale == "zh" else "the roster keeps every rule")
+    else:
+        n = len(hard)
+        click.echo(f"共 {n} 处违反硬性规则" if locale == "zh" else f"{n} hard-rule violations")
 
 
 @main.command()
 @rules_argument
 @click.argument("roster_file", metavar="ROSTER", type=click.Path(dir_okay=False))
+@click.option("--cover", "covers", multiple=True, metavar="CHANGE",
+              help='Proposed cover, e.g. "2026-12-05 夜班 张三 -> 王五" (repeatable).')
+@click.option("--swap", "swaps", multiple=True, metavar="CHANGE",
+              help='Proposed swap, e.g. "2026-12-05 夜班 张三 <-> 2026-12-09 夜班 李四" (repeatable).')
+@click.option("--apply", "apply_", is_flag=True,
+              help="Record the approved changes in the ledger and rewrite ROSTER (covers first, then swaps).")
+@click.option("--approved-by", help="Who approved the changes (the leader on duty).")
+@db_option
 @format_option
 @handle_errors
-def check(rules_file, roster_file, fmt):
-    """Check a roster (.xlsx/.csv/.json) against every rule; exit 1 when a rule is broken."""
+def check(rules_file, roster_file, covers, swaps, apply_, approved_by, db, fmt):
+    """Check a roster (.xlsx/.csv/.json) against every rule; exit 1 when a rule is broken.
+
+    With --cover/--swap, check the roster as it would be after the changes, without editing it."""
     rules = read_rules(rules_file)
+    loc = rules.locale
     roster = load_roster(roster_file, rules)
-    report = check_roster(rules, roster)
-    report_violations(report, rules.locale, fmt)
-    sys.exit(0 if report.ok else 1)
+    if not covers and not swaps:
+        if apply_:
+            raise click.UsageError(t("apply_needs_change", loc))
+        report = check_roster(rules, roster)
+        report_violations(report, loc, fmt)
+        sys.exit(0 if report.ok else 1)
+
+    changes = [parse_cover(c, rules) for c in covers] + [parse_swap(s, rules) for s in swaps]
+    changed = apply_changes(roster, changes, rules)
+    problem = Problem(rules, roster.start, roster.end)
+    before = {_violation_key(v) for v in check_roster(rules, roster, problem).violations}
+    after = check_roster(rules, changed, problem)
+    policy = [v for c in changes for v in policy_violations(rules, c)]
+    new = {_violation_key(v) for v in policy + after.violations if _violation_key(v) not in before}
+    described = [{"kind": c.kind, "change": c.text, "description": c.describe(rules),
+                  "approvers": change_approvers(rules, roster, c)} for c in changes]
+    applied = False
+    if apply_:
+        broken = [v for v in policy + after.hard if _violation_key(v) in new]
+        if broken:
+            report_violations(after, loc, fmt, {"policy": policy, "changes": described, "applied": False}, new)
+            click.echo(t("apply_refused", loc), err=True)
+            sys.exit(1)
+        _apply(rules_file, roster_file, db, rules, changes, described, changed, approved_by)
+        applied = True
+    if fmt == "text":
+        for item in described:
+            approval = (t("change_approver", loc, names="、".join(item["approvers"])) if item["approvers"]
+                        else t("change_no_leader", loc) if rules.substitution.approval != "none" else "")
+            click.echo(f"{item['description']}" + (f" — {approval}" if approval else ""))
+    report_violations(after, loc, fmt, {"policy": policy, "changes": described, "applied": applied}, new)
+    sys.exit(0 if after.ok and not policy else 1)
+
+
+def _apply(rules_file, roster_file, db, rules, changes, described, changed, approved_by) -> None:
+    """Record the changes and rewrite the roster file in one ledger transaction: both happen or neither."""
+    loc = rules.locale
+    if rules.substitution.approval != "none":
+        if not approved_by:
+            raise click.UsageError(t("apply_needs_approver", loc))
+        for item in described:
+            if item["approvers"] and approved_by not in item["approvers"]:
+                raise ChangeError(t("apply_wrong_approver", loc, names="、".join(item["approvers"]), name=approved_by))
+    with open_ledger(rules_file, db, rules, create=False) as ledger:
+        with ledger.transaction():
+            for change in changes:
+                ledger.record_change(change, approved_by or "", rules)
+            save_roster(roster_file, changed, rules, force=True)
+        click.echo(t("applied", loc, db=ledger.path, approver=approved_by or "—", path=roster_file), err=True)

@@ -7,11 +7,13 @@ import sys
 import click
 
 from ..i18n import t
-from ..io import save_roster
+from ..changes import roster_diff
+from ..io import load_roster, save_roster
 from ..problem import Problem
 from ..summary import person_counts, render_counts
 from . import main
-from .options import date_range, force_option, format_option, handle_errors, period_options, read_rules, rules_argument
+from .ledger import ledger_prior_load
+from .options import date_range, db_option, force_option, format_option, handle_errors, period_options, read_rules, rules_argument
 from .prior import prior_option, read_prior_load
 
 
@@ -25,19 +27,26 @@ from .prior import prior_option, read_prior_load
 @click.option("--workers", type=int, default=2, show_default=True, help="Solver threads.")
 @click.option("--progress/--no-progress", default=None, help="Show solver progress on stderr (default: when interactive).")
 @prior_option
+@db_option
+@click.option("--keep", type=click.Path(dir_okay=False), metavar="ROSTER",
+              help="Re-plan: keep as much of this roster as the rules allow, and print what changed.")
 @format_option
 @force_option
 @handle_errors
-def generate(rules_file, month, start, end, outputs, time_limit, seed, workers, progress, prior, fmt, force):
+def generate(rules_file, month, start, end, outputs, time_limit, seed, workers, progress, prior, db, keep, fmt,
+             force):
     """Solve a roster for a month or date range and write it."""
     from ..solve import print_progress, solve  # ortools loads only for commands that solve
     rules = read_rules(rules_file)
     first, last = date_range(month, start, end)
-    prior_load = read_prior_load(prior, rules) if prior else None
-    problem = Problem(rules, first, last, prior_load=prior_load)
+    prior_load = read_prior_load(prior, rules) if prior else {}
+    for name, value in (ledger_prior_load(rules_file, db, rules, first) or {}).items():
+        prior_load[name] = prior_load.get(name, 0) + value  # --prior and the ledger's served load add up
+    kept = load_roster(keep, rules) if keep else None
+    problem = Problem(rules, first, last, prior_load=prior_load or None)
     show = sys.stderr.isatty() if progress is None else progress
     result = solve(problem, time_limit=time_limit, workers=workers, seed=seed,
-                   progress=print_progress if show else None)
+                   progress=print_progress if show else None, keep=kept)
     loc = rules.locale
     summary = {"status": result.status.value, "objective": result.objective, "bound": result.bound,
                "seconds": round(result.seconds, 3), "assignments": len(result.roster.assignments) if result.roster else 0,
@@ -53,6 +62,8 @@ def generate(rules_file, month, start, end, outputs, time_limit, seed, workers, 
     for out in outputs:
         path = save_roster(out, result.roster, rules, force=force)
         summary["outputs"].append(str(path))
+    if kept is not None:
+        summary["changes"] = roster_diff(rules, kept, result.roster)
     if fmt == "json":
         click.echo(json.dumps(summary, ensure_ascii=False, indent=1))
         return
@@ -61,3 +72,10 @@ def generate(rules_file, month, start, end, outputs, time_limit, seed, workers, 
                f"bound={result.bound:g}  {result.seconds:.2f}s")
     for path in summary["outputs"]:
         click.echo(t("wrote", loc, path=path))
+    if kept is not None:  # re-plan: say what moved
+        diff = summary["changes"]
+        click.echo(t("keep_diff", loc, path=keep, kept=diff["kept"], removed=len(diff["removed"]),
+                     added=len(diff["added"])) if diff["removed"] or diff["added"] else t("keep_same", loc, path=keep))
+        for sign, rows in (("-", diff["removed"]), ("+", diff["added"])):
+            for r in rows:
+                click.echo(f"  {sign} {r['date']} {r['shift_name']} {r['person']}")
