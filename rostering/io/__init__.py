@@ -1,6 +1,7 @@
 """Roster files in and out; the format follows the file extension."""
 from __future__ import annotations
 
+import inspect
 from pathlib import Path
 
 from ..errors import RosterFileError
@@ -38,12 +39,24 @@ _register_optional()
 
 
 def save_roster(path: str | Path, roster: Roster, rules: RosterRules, force: bool = False, **options) -> Path:
+    """Write one file; options a format does not know (log_sheets for .json, say) are left out for it."""
     path = Path(path)
     writer = WRITERS.get(path.suffix.lower())
     if writer is None:
         raise RosterFileError(f"{path}: unsupported format; use one of {', '.join(sorted(WRITERS))}")
+    known = inspect.signature(writer).parameters
+    options = {k: v for k, v in options.items() if k in known}
     return write_atomically(path, lambda tmp: writer(tmp, roster, rules, **options), force=force,
                             locale=rules.locale)
+
+
+def save_roster_files(path: str | Path, roster: Roster, rules: RosterRules, force: bool = False,
+                      per_person: bool = False, **options) -> list[Path]:
+    """Like save_roster, but `per_person` on an .ics path writes one calendar per person (roster-张三.ics …)."""
+    if per_person and Path(path).suffix.lower() == ".ics":
+        from .ics import save_per_person
+        return save_per_person(path, roster, rules, force=force)
+    return [save_roster(path, roster, rules, force=force, **options)]
 
 
 def load_roster(path: str | Path, rules: RosterRules | None = None) -> Roster:

@@ -14,6 +14,8 @@ def write_atomically(path: str | Path, write: Callable[[Path], None], force: boo
                      locale: str = "zh") -> Path:
     """Call `write(tmp_path)` and move the result onto `path`; refuse to overwrite without `force`."""
     path = Path(path)
+    if path.is_dir():
+        raise RosterFileError(t("safe_is_folder", locale, path=path))
     if path.exists() and not force:
         raise RosterFileError(t("exists", locale, path=path))
     folder = path.parent if str(path.parent) else Path(".")
