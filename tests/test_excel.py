@@ -305,3 +305,22 @@ def test_missing_generation_record_is_explained(tmp_path, rules, december):
     assert read_excel(path, rules) == december
     with pytest.raises(RosterFileError, match="缺少生成记录"):
         changes_since_generation(path, rules)
+
+
+def test_generate_command_writes_every_format(tmp_path, small_rules_file):
+    from click.testing import CliRunner
+
+    from rostering.cli import main
+    out = tmp_path / "out"
+    out.mkdir()
+    args = ["generate", str(small_rules_file), "--from", "2026-12-01", "--to", "2026-12-04", "--time-limit", "5",
+            "--workers", "1", "-o", str(out / "r.xlsx"), "-o", str(out / "r.ics"), "-o", str(out / "r.json"),
+            "--log-sheets", "--per-person"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    rules = rules_from(SMALL_OFFICE)
+    assert "值班记录" in load_workbook(out / "r.xlsx").sheetnames
+    assert read_excel(out / "r.xlsx", rules) == load_roster(out / "r.json", rules)
+    assert (out / "r-张一.ics").exists() and not (out / "r.ics").exists()
+    again = CliRunner().invoke(main, args)
+    assert again.exit_code == 2 and "已存在；加 --force 覆盖" in again.output and "Traceback" not in again.output

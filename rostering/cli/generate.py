@@ -8,7 +8,7 @@ import click
 
 from ..i18n import t
 from ..changes import roster_diff
-from ..io import load_roster, save_roster
+from ..io import load_roster, save_roster_files
 from ..problem import Problem
 from ..summary import person_counts, render_counts
 from . import main
@@ -30,11 +30,14 @@ from .prior import prior_option, read_prior_load
 @db_option
 @click.option("--keep", type=click.Path(dir_okay=False), metavar="ROSTER",
               help="Re-plan: keep as much of this roster as the rules allow, and print what changed.")
+@click.option("--log-sheets", is_flag=True,
+              help="Excel: add a printable 值班记录/交接班记录 (duty log and handover) page per day.")
+@click.option("--per-person", is_flag=True, help="ICS: one calendar file per person (roster-张三.ics …).")
 @format_option
 @force_option
 @handle_errors
-def generate(rules_file, month, start, end, outputs, time_limit, seed, workers, progress, prior, db, keep, fmt,
-             force):
+def generate(rules_file, month, start, end, outputs, time_limit, seed, workers, progress, prior, db, keep,
+             log_sheets, per_person, fmt, force):
     """Solve a roster for a month or date range and write it."""
     from ..solve import print_progress, solve  # ortools loads only for commands that solve
     rules = read_rules(rules_file)
@@ -60,8 +63,8 @@ def generate(rules_file, month, start, end, outputs, time_limit, seed, workers, 
                 click.echo(f"  - {line}", err=True)
         sys.exit(1)
     for out in outputs:
-        path = save_roster(out, result.roster, rules, force=force)
-        summary["outputs"].append(str(path))
+        paths = save_roster_files(out, result.roster, rules, force=force, per_person=per_person, log_sheets=log_sheets)
+        summary["outputs"] += [str(path) for path in paths]
     if kept is not None:
         summary["changes"] = roster_diff(rules, kept, result.roster)
     if fmt == "json":

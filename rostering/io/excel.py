@@ -525,12 +525,11 @@ def write_data_sheet(ws, roster: Roster, rules: RosterRules) -> None:
 
 
 # -- reading -------------------------------------------------------------------------------
-def open_workbook(path: Path):
+def open_workbook(path: Path, locale: str):
     try:
         return load_workbook(path, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError) as exc:
-        raise RosterFileError(t("xl_not_workbook", "zh", path=path, detail=exc) + " / "
-                              + t("xl_not_workbook", "en", path=path, detail=exc))
+        raise RosterFileError(t("xl_not_workbook", locale, path=path, detail=exc))
 
 
 def sheet_named(wb, key: str, path: Path, locale: str):
@@ -665,7 +664,7 @@ def read_excel(path: Path, rules: RosterRules | None) -> Roster:
     path = Path(path)
     if rules is None:
         raise RosterFileError(t("xl_rules_needed", "zh", path=path) + " / " + t("xl_rules_needed", "en", path=path))
-    wb = open_workbook(path)
+    wb = open_workbook(path, rules.locale)
     ws = sheet_named(wb, "xl_sheet_roster", path, rules.locale)
     start, end, found = read_roster_sheet(ws, rules, path)
     try:
@@ -686,7 +685,7 @@ def read_excel(path: Path, rules: RosterRules | None) -> Roster:
 def generated_roster(path: Path, rules: RosterRules) -> Roster:
     """The roster as the tool wrote it, from the hidden sheet."""
     path = Path(path)
-    wb = open_workbook(path)
+    wb = open_workbook(path, rules.locale)
     try:
         meta, items, period = read_meta(wb)
     except ValueError as exc:
