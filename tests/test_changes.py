@@ -19,13 +19,13 @@ from rostering.problem import Problem
 from rostering.roster import Assignment, Roster
 
 # Seed 001: duty-room shifts are held and covered by duty-room staff only; the evening shift is
-# open to every department but may be covered only by 综合科; anything else within the group.
+# open to the other departments but may be covered only by 综合科; anything else within the group.
 DUTY_ROOM = """
 organization: 市政府办公室
 shifts:
   - {id: day, name: 白班, windows: "08:00-18:00", groups: [值班室], days: [workday, adjusted_workday, weekend]}
   - {id: night, name: 夜班, windows: "18:00-08:00", groups: [值班室], days: [workday, adjusted_workday, weekend]}
-  - {id: evening, name: 晚班, windows: "18:00-20:30", exclude_groups: [领导], days: [workday]}
+  - {id: evening, name: 晚班, windows: "18:00-20:30", exclude_groups: [领导, 值班室], days: [workday]}
 leaders:
   - {roles: [leader]}
 staff:
@@ -34,6 +34,7 @@ staff:
   - {name: 丙, group: 值班室}
   - {name: 丁, group: 值班室}
   - {name: 戊, group: 值班室}
+  - {name: 己, group: 值班室}
   - {name: 赵, group: 综合科}
   - {name: 钱, group: 综合科}
   - {name: 孙, group: 秘书科}
@@ -186,10 +187,12 @@ def _keeps_rules(rules, roster, baseline_hard) -> bool:
 
 def test_substitutes_are_exactly_the_valid_covers_and_swaps(duty_rules, duty_roster):
     """Someone falls ill after the roster is made: every proposal keeps every rule, and none is missed."""
-    d = date(2026, 12, 9)
+    d = next(date(2026, 12, n) for n in range(9, 32)
+             if (lambda f: f.candidates and f.swaps)(substitutes(duty_rules, duty_roster, date(2026, 12, n), "night")))
     sick = holder(duty_roster, d, "night")
-    rules = rules_from(DUTY_ROOM.replace(f"{{name: {sick}, group: 值班室}}",
-                                         f"{{name: {sick}, group: 值班室, unavailable: [{{from: 2026-12-09, reason: 病假}}]}}"))
+    rules = rules_from(DUTY_ROOM.replace(
+        f"{{name: {sick}, group: 值班室}}",
+        f"{{name: {sick}, group: 值班室, unavailable: [{{from: {d.isoformat()}, reason: 病假}}]}}"))
     baseline = {(v.rule_id, v.date, v.shift, v.people) for v in check_roster(rules, duty_roster).hard}
     assert {v[0] for v in baseline} == {"unavailable"}
     found = substitutes(rules, duty_roster, d, "夜班")

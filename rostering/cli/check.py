@@ -74,7 +74,7 @@ def check(rules_file, roster_file, covers, swaps, apply_, approved_by, db, fmt):
     roster = load_roster(roster_file, rules)
     if not covers and not swaps:
         if apply_:
-            raise click.UsageError(t("apply_needs_change", loc))
+            raise ChangeError(t("apply_needs_change", loc))
         report = check_roster(rules, roster)
         report_violations(report, loc, fmt)
         sys.exit(0 if report.ok else 1)
@@ -111,7 +111,7 @@ def _apply(rules_file, roster_file, db, rules, changes, described, changed, appr
     loc = rules.locale
     if rules.substitution.approval != "none":
         if not approved_by:
-            raise click.UsageError(t("apply_needs_approver", loc))
+            raise ChangeError(t("apply_needs_approver", loc))
         for item in described:
             if item["approvers"] and approved_by not in item["approvers"]:
                 raise ChangeError(t("apply_wrong_approver", loc, names="、".join(item["approvers"]), name=approved_by))

@@ -11,7 +11,7 @@ import click
 
 from ..changes import substitutes as find_substitutes
 from ..checking import check_roster
-from ..errors import RosterFileError
+from ..errors import ChangeError, RosterFileError
 from ..i18n import t
 from ..io import load_roster
 from ..io.safe import write_atomically
@@ -55,7 +55,7 @@ def substitutes(rules_file, roster_file, day, shift, person, db, fmt):
     try:
         when = date.fromisoformat(day)
     except ValueError:
-        raise click.BadParameter(t("change_bad_date", loc, text=day, change="--date"), param_hint="--date")
+        raise ChangeError(t("change_bad_date", loc, text=day, change="--date"))
     roster = load_roster(roster_file, rules)
     prior = ledger_prior_load(rules_file, db, rules, roster.start)
     found = find_substitutes(rules, roster, when, shift, person, prior_load=prior)
