@@ -202,6 +202,17 @@ def test_street_office_one_person_holds_each_whole_week(month):
     assert all((s.ends - s.begins).total_seconds() == 24 * 3600 and s.begins.time() == time(8, 30) for s in duty)
 
 
+def test_street_office_weeks_stay_whole_across_months_when_generated_by_whole_weeks():
+    from rostering.solve import solve
+    problem = Problem(rules_of("street-office"), date(2026, 11, 30), date(2027, 1, 3))  # Monday to Sunday
+    result = solve(problem, time_limit=TIME_LIMIT)
+    assert result.found
+    by_slot = result.roster.by_slot()
+    for week in problem.weeks():
+        assert len(week) == 7
+        assert len({n for d in week for n in by_slot[(d.date, "duty")]}) == 1
+
+
 # -- weekend-duty (seed 004) -----------------------------------------------------------------
 
 SUMMER = windows("08:30-12:00, 13:30-17:30")
