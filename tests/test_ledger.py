@@ -128,7 +128,7 @@ def test_something_else_is_not_taken_for_a_ledger(tmp_path, monkeypatch):
 
 WRITER = """
 import sys
-from datetime import date
+from datetime import date, timedelta
 from rostering.ledger import Ledger, Served
 rows = [Served(date(2026, 1, 1) + timedelta(days=i % 365), f"s{i // 365}", "班", f"p{i % 37}", "组", "workday",
                None, False, False, 1.0) for i in range(int(sys.argv[2]))]
