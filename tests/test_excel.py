@@ -64,7 +64,7 @@ def test_month_sheet_is_print_ready(tmp_path, rules, december):
     assert ws.print_title_rows == "$2:$2"
     assert ws.freeze_panes == "B3"
     assert header_row(ws)[:4] == ["日期", "星期", "类别", "带班领导"]
-    assert "白班\n08:30–18:00" in header_row(ws) and "夜班\n20:30–08:30" in header_row(ws)
+    assert "白班\n08:30–18:00" in header_row(ws) and "夜班\n20:30–次日08:30" in header_row(ws)
     assert ws["A3"].value.date() == date(2026, 12, 1) and ws["B3"].value == "星期二"
     assert ws["D3"].border.left.style == "thin" and ws["D3"].font.name == "宋体"
     texts = [str(c.value) for row in ws.iter_rows() for c in row if c.value]
@@ -97,7 +97,7 @@ def test_holiday_period_title(tmp_path, rules):
     roster = filled_roster(rules, date(2026, 10, 1), date(2026, 10, 7))
     ws = roster_sheet(save_roster(tmp_path / "nd.xlsx", roster, rules))
     assert ws["A1"].value == "测试办公室2026年国庆节值班表"
-    assert header_row(ws) == ["日期", "星期", "类别", "带班领导", "节假日班\n08:30–08:30"]  # idle shifts left out
+    assert header_row(ws) == ["日期", "星期", "类别", "带班领导", "节假日班\n08:30–次日08:30"]  # idle shifts left out
 
 
 def test_round_trip_is_identical(tmp_path, rules, december):
@@ -152,7 +152,7 @@ def test_hand_edit_is_read_and_reported(tmp_path, rules, december):
     wb = load_workbook(path)
     ws = wb["值班表"]
     header = header_row(ws)
-    night = header.index("夜班\n20:30–08:30") + 1
+    night = header.index("夜班\n20:30–次日08:30") + 1
     row = next(r for r in range(3, 40) if ws.cell(r, 1).value.date() == date(2026, 12, 1))
     before = december.on(date(2026, 12, 1), "night")
     newcomer = next(n for n in ("张一", "张二", "张三") if n not in before)
@@ -324,3 +324,16 @@ def test_generate_command_writes_every_format(tmp_path, small_rules_file):
     assert (out / "r-张一.ics").exists() and not (out / "r.ics").exists()
     again = CliRunner().invoke(main, args)
     assert again.exit_code == 2 and "已存在；加 --force 覆盖" in again.output and "Traceback" not in again.output
+
+
+@pytest.mark.parametrize("cell, names", [
+    ("张三 13800000001", ["张三"]),
+    ("张三（0771-1234567）\n李四", ["张三", "李四"]),
+    ("08:30–12:00、13:30–17:30\n甲、乙", ["甲", "乙"]),
+    ("20:30–次日08:30\nAlice Wang 13800000011", ["Alice Wang"]),
+    ("—", []),
+    ("=1+2", ["=1+2"]),
+])
+def test_names_are_read_from_a_cell(cell, names):
+    from rostering.io.excel import person_names
+    assert person_names(cell, {"张三": "13800000001"}) == names

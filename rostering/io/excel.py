@@ -45,8 +45,8 @@ LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 NO_DUTY = "—"
 PORTRAIT_MAX_WIDTH = 120  # column-width units that still print legibly (scaled ≥ ~80%) on portrait A4
 
-_WINDOW_LINE = re.compile(r"^\s*\d{1,2}:\d{2}\s*[–—\-~～]\s*\d{1,2}:\d{2}"
-                          r"(\s*[、,，;；\s]\s*\d{1,2}:\d{2}\s*[–—\-~～]\s*\d{1,2}:\d{2})*\s*$")
+_ONE_WINDOW = r"\d{1,2}:\d{2}\s*[–—\-~～至]\s*(?:次日)?\d{1,2}:\d{2}(?:\s*next day)?"
+_WINDOW_LINE = re.compile(rf"^\s*{_ONE_WINDOW}(\s*[、,，;；\s]\s*{_ONE_WINDOW})*\s*$")
 _NAME_SEPARATORS = re.compile(r"[\n\r、，,;；]+")
 _PHONE_TAIL = re.compile(r"^(?P<name>.*?\S)(?:\s+|\s*[（(])\+?\d[\d \-]{5,}\d\s*[)）]?\s*$")
 _ONLY_DASHES = re.compile(r"^[\s—–\-/／]*$")
@@ -57,6 +57,12 @@ def text_width(text: str) -> int:
     """Width of the longest line in column units; Chinese characters count double."""
     lines = str(text).split("\n") or [""]
     return max(sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line) for line in lines)
+
+
+def font(locale: str, size: float = 11, bold: bool = False, color: str | None = None, title: bool = False) -> Font:
+    """宋体 for text, 黑体 for titles; charset GB2312 tells office suites lacking them to fall back to a Chinese font."""
+    name = (TITLE_FONT if title else BODY_FONT)[locale]
+    return Font(name=name, size=size, bold=bold, color=color, charset=134 if locale == "zh" else None)
 
 
 def put_text(cell, value: str) -> None:
@@ -154,7 +160,7 @@ def set_print(ws, *, landscape: bool, title_rows: str | None, last_col: int, las
 def put_title(ws, row: int, title: str, table_width: float, locale: str, size: int) -> None:
     """A centred bold title over a merged row, wrapped onto more lines when the table is narrower than it."""
     put_text(ws.cell(row, 1), title)
-    ws.cell(row, 1).font = Font(name=TITLE_FONT[locale], size=size, bold=True)
+    ws.cell(row, 1).font = font(locale, size=size, bold=True, title=True)
     ws.cell(row, 1).alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     lines = -(-text_width(title) * size * 1.15 // (11 * max(table_width, 1)))
     ws.row_dimensions[row].height = (size + 8) * max(1, lines) + 14
@@ -217,7 +223,14 @@ class RosterLayout:
 
 
 def windows_label(windows, locale: str) -> str:
-    return ("、" if locale == "zh" else ", ").join(w.label() for w in windows)
+    """'08:30–12:00、13:30–17:30'; a window past midnight says so: '20:30–次日08:30' / '20:30–08:30 next day'."""
+    parts = []
+    for w in windows:
+        start, end = w.label().split("–")
+        overnight = w.end > 24 * 60
+        parts.append(f"{start}–次日{end}" if overnight and locale == "zh"
+                     else f"{start}–{end} next day" if overnight else f"{start}–{end}")
+    return ("、" if locale == "zh" else ", ").join(parts)
 
 
 # -- writing ------------------------------------------------------------------------------
@@ -243,7 +256,7 @@ def write_roster_sheet(ws, roster: Roster, problem: Problem) -> None:
     columns = layout.columns
     phones = {p.name: p.phone for p in rules.staff}
     by_slot = roster.by_slot()
-    body = Font(name=BODY_FONT[loc], size=11)
+    body = font(loc, size=11)
     ncol = len(columns)
 
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncol)
@@ -252,7 +265,7 @@ def write_roster_sheet(ws, roster: Roster, problem: Problem) -> None:
     for c, column in enumerate(columns, 1):
         put_text(ws.cell(header_row, c), column.header)
     style_cells(ws, range(header_row, header_row + 1), range(1, ncol + 1), fill=HEADER_FILL,
-                font=Font(name=BODY_FONT[loc], size=11, bold=True), align=CENTER)
+                font=font(loc, size=11, bold=True), align=CENTER)
     ws.row_dimensions[header_row].height = 16 * max(c.header.count("\n") + 1 for c in columns) + 8
 
     row = header_row
@@ -269,9 +282,9 @@ def write_roster_sheet(ws, roster: Roster, problem: Problem) -> None:
                     align=CENTER)
         for c, text in enumerate(texts, 4):
             if text == NO_DUTY:
-                ws.cell(row, c).font = Font(name=BODY_FONT[loc], size=11, color="808080")
+                ws.cell(row, c).font = font(loc, size=11, color="808080")
         if day.kind == "adjusted_workday" or day.holiday:
-            ws.cell(row, 3).font = Font(name=BODY_FONT[loc], size=11, bold=True)
+            ws.cell(row, 3).font = font(loc, size=11, bold=True)
         ws.row_dimensions[row].height = 16 * max(1, *(x.count("\n") + 1 for x in texts)) + 8
         for column, text in zip(columns, ["", weekday_label(day.date, loc), day_label(day, loc)] + texts):
             column.width = max(column.width, text_width(text) + 3)
@@ -285,7 +298,7 @@ def write_roster_sheet(ws, roster: Roster, problem: Problem) -> None:
 
     row = last_table_row + 2
     ws.row_dimensions[last_table_row + 1].height = 8
-    footer_font = Font(name=BODY_FONT[loc], size=11)
+    footer_font = font(loc, size=11)
     if rules.duty_phone:
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=ncol)
         put_text(ws.cell(row, 1), t("xl_duty_phone", loc, phone=rules.duty_phone))
@@ -331,7 +344,7 @@ def write_calendar_sheet(ws, roster: Roster, problem: Problem) -> None:
     held = defaultdict(list)
     for a in roster.assignments:
         held[(a.person, a.date)].append(a.shift)
-    body = Font(name=BODY_FONT[loc], size=10)
+    body = font(loc, size=10)
     ndays = len(problem.days)
     ncol = ndays + 3
 
@@ -341,7 +354,7 @@ def write_calendar_sheet(ws, roster: Roster, problem: Problem) -> None:
     header.append(t("summary_total", loc))
     for c, text in enumerate(header, 1):
         put_text(ws.cell(2, c), text)
-    style_cells(ws, range(2, 3), range(1, ncol + 1), fill=HEADER_FILL, font=Font(name=BODY_FONT[loc], size=10,
+    style_cells(ws, range(2, 3), range(1, ncol + 1), fill=HEADER_FILL, font=font(loc, size=10,
                 bold=True), align=CENTER)
     for i, d in enumerate(problem.days):
         if day_fill(d):
@@ -363,9 +376,10 @@ def write_calendar_sheet(ws, roster: Roster, problem: Problem) -> None:
     style_cells(ws, range(3, last + 1), range(1, ncol + 1), font=body, align=CENTER)
     for r in range(3, last + 1):
         ws.cell(r, 1).alignment = LEFT
+        ws.row_dimensions[r].height = 18
     row = last + 2
     put_text(ws.cell(row, 1), t("xl_legend", loc))
-    ws.cell(row, 1).font = Font(name=BODY_FONT[loc], size=10, bold=True)
+    ws.cell(row, 1).font = font(loc, size=10, bold=True)
     col = 2
     for s in shifts:
         cell = ws.cell(row, col)
@@ -420,7 +434,7 @@ def write_stats_sheet(ws, roster: Roster, problem: Problem) -> None:
     for c, text in enumerate(header, 1):
         put_text(ws.cell(2, c), text)
     style_cells(ws, range(2, 3), range(1, ncol + 1), fill=HEADER_FILL,
-                font=Font(name=BODY_FONT[loc], size=11, bold=True), align=CENTER)
+                font=font(loc, size=11, bold=True), align=CENTER)
     for r, values in enumerate(table, 3):
         for c, value in enumerate(values, 1):
             put_text(ws.cell(r, c), value if value != 0 or c > ncol - 2 else None)
@@ -428,10 +442,10 @@ def write_stats_sheet(ws, roster: Roster, problem: Problem) -> None:
     put_text(ws.cell(total_row, 1), t("summary_total", loc))
     for c in range(3, ncol):
         ws.cell(total_row, c, sum(values[c - 1] for values in table))
-    style_cells(ws, range(3, total_row + 1), range(1, ncol + 1), font=Font(name=BODY_FONT[loc], size=11),
+    style_cells(ws, range(3, total_row + 1), range(1, ncol + 1), font=font(loc, size=11),
                 align=CENTER)
     style_cells(ws, range(total_row, total_row + 1), range(1, ncol + 1),
-                font=Font(name=BODY_FONT[loc], size=11, bold=True), fill=HEADER_FILL)
+                font=font(loc, size=11, bold=True), fill=HEADER_FILL)
     for c, text in enumerate(header, 1):
         width = max([text_width(text)] + [text_width(str(v[c - 1])) for v in table])
         ws.column_dimensions[get_column_letter(c)].width = max(7, width + 3)
@@ -456,8 +470,8 @@ def write_log_sheet(ws, roster: Roster, problem: Problem) -> None:
     loc = problem.locale
     ws.title = t("xl_sheet_log", loc)
     by_slot = roster.by_slot()
-    body = Font(name=BODY_FONT[loc], size=11)
-    bold = Font(name=BODY_FONT[loc], size=11, bold=True)
+    body = font(loc, size=11)
+    bold = font(loc, size=11, bold=True)
     headers = [t(k, loc) for k in ("xl_log_shift", "xl_log_time", "xl_log_people", "xl_log_signed_in",
                                    "xl_log_handover_time", "xl_log_successor", "xl_log_signature")]
     widths = [12, 16, 18, 11, 11, 18, 14]
