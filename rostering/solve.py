@@ -4,6 +4,7 @@ from __future__ import annotations
 import sys
 import time
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from enum import Enum
 from typing import Callable
 
@@ -78,17 +79,35 @@ def _parameters(time_limit: float, workers: int, seed: int) -> cp_model.CpSolver
     return solver
 
 
+ROLLING_DAYS = 45  # longer ranges get a month-by-month hint first
+
+
 def solve(problem: Problem, time_limit: float = 30.0, workers: int = 2, seed: int = 0,
           progress: Callable[[str], None] | None = None, keep: Roster | None = None,
-          explain: bool = True) -> Result:
+          explain: bool = True, fixed: Roster | None = None) -> Result:
     """Build the model from every rule, solve it, and read the roster back.
 
     With `keep`, assignments of that roster are kept where the rules allow (re-planning),
-    each change costing more than any fairness gain."""
+    each change costing more than any fairness gain. With `fixed`, the assignments on
+    the dates `fixed` spans are pinned exactly (e.g. days already served)."""
     started = time.monotonic()
+    hint = None
+    if keep is None and (problem.end - problem.start).days + 1 > ROLLING_DAYS:
+        hint = rolling_hint(problem, budget=time_limit * 0.5, workers=workers, seed=seed, fixed=fixed)
     rules = rules_for(problem)
     fairness = Fairness(problem.rules.fairness.weight)
-    model = build_model(problem, rules, fairness, symmetry_breaking=keep is None)
+    model = build_model(problem, rules, fairness, symmetry_breaking=keep is None and hint is None)
+    if fixed is not None:
+        pinned = fixed.keys
+        for key, var in model.x.items():
+            if fixed.start <= key[1] <= fixed.end:
+                model.cp.add(var == int(key in pinned))
+        if any(k not in model.x for k in pinned if problem.start <= k[1] <= problem.end):
+            model.cp.add_bool_or([])  # a pinned assignment the rules forbid outright
+    if hint is not None:
+        chosen = hint.keys
+        for key, var in model.x.items():
+            model.cp.add_hint(var, int(key in chosen))
     extra = []
     if keep is not None:
         kept = keep.keys
@@ -100,7 +119,7 @@ def solve(problem: Problem, time_limit: float = 30.0, workers: int = 2, seed: in
             else:
                 model.cp.add_hint(var, 0)
     model.finish(extra)
-    solver = _parameters(time_limit, workers, seed)
+    solver = _parameters(max(1.0, time_limit - (time.monotonic() - started)), workers, seed)
     callback = _Progress(progress) if progress else None
     code = solver.solve(model.cp, callback) if callback else solver.solve(model.cp)
     status = _STATUS.get(code, Status.UNKNOWN)
@@ -119,6 +138,44 @@ def solve(problem: Problem, time_limit: float = 30.0, workers: int = 2, seed: in
     elif status is Status.UNKNOWN:
         conflicts = [t("infeasible_unknown", problem.locale)]
     return Result(status, None, None, None, time.monotonic() - started, 0, conflicts)
+
+
+def _months(problem: Problem) -> list[tuple]:
+    out, first = [], problem.start
+    while first <= problem.end:
+        nxt = date(first.year + (first.month == 12), first.month % 12 + 1, 1)
+        out.append((first, min(problem.end, nxt - timedelta(days=1))))
+        first = nxt
+    return out
+
+
+def rolling_hint(problem: Problem, budget: float, workers: int, seed: int,
+                 fixed: Roster | None = None, overlap_days: int = 3) -> Roster | None:
+    """A long range solved month by month, each month carrying the load served so far.
+
+    This is what an office does by hand (and what the ledger does across months); it
+    gives the whole-range model a fair starting point, which it then improves or proves."""
+    months = _months(problem)
+    chosen: list[Assignment] = []
+    per_month = budget / max(1, len(months))
+    for first, last in months:
+        window_start = max(problem.start, first - timedelta(days=overlap_days))
+        prior: dict[str, float] = {}
+        for a in chosen:
+            slot = problem.slot_at.get((a.date, a.shift))
+            if slot is not None and a.date < window_start:
+                prior[a.person] = prior.get(a.person, 0) + problem.load(slot) / 10
+        days = [d for d in problem.days if window_start <= d.date <= last]
+        sub = Problem(problem.rules, window_start, last, prior_load=prior, days=days)
+        pinned = [a for a in chosen if a.date >= window_start]
+        if fixed is not None:
+            pinned += [a for a in fixed.assignments if window_start <= a.date <= last]
+        pin = Roster(window_start, first - timedelta(days=1), pinned) if first > window_start else None
+        result = solve(sub, time_limit=per_month, workers=workers, seed=seed, explain=False, fixed=pin)
+        if not result.found:
+            return None
+        chosen += [a for a in result.roster.assignments if a.date >= first]
+    return Roster(problem.start, problem.end, chosen)
 
 
 def explain_infeasible(problem: Problem, time_limit: float = 5.0) -> list[str]:

@@ -36,6 +36,9 @@ def handle_errors(func):
             else:
                 click.echo(str(err), err=True)
             sys.exit(err.exit_code)
+        except BrokenPipeError:  # output piped into `head` and closed early: not an error
+            sys.stderr.close()
+            sys.exit(0)
         except KeyboardInterrupt:
             click.echo("已中断 / interrupted", err=True)
             sys.exit(130)
