@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from .constraints import Violation, rules_for
+from .constraints import Requirement, Violation, rules_for
 from .constraints.fairness import loads
 from .errors import ChangeError
 from .i18n import t
@@ -231,14 +231,19 @@ class MoveScreen:
     roster: Roster
     reqs: list = field(init=False)
     by_key: dict[Key, list[int]] = field(init=False)
+    always: list[int] = field(init=False)
+    assigned: set[Key] = field(init=False)
     base_excess: list[int] = field(init=False)
     base_load: dict[str, int] = field(init=False)
     pool_of: dict[str, list[str]] = field(init=False)
 
     def __post_init__(self) -> None:
         self.reqs = [req for rule in rules_for(self.problem) for req in rule.requirements(self.problem)]
-        self.by_key = {}
+        self.by_key, self.always = {}, []
         for i, req in enumerate(self.reqs):
+            if type(req).value is not Requirement.value or not req.terms:
+                self.always.append(i)  # counts keys its own way (weekends worked): re-evaluate every time
+                continue
             for key, _ in req.terms:
                 self.by_key.setdefault(key, []).append(i)
         self.assigned = self.roster.keys
@@ -253,7 +258,7 @@ class MoveScreen:
         removed = {m.removed.key for m in moves if m.person}
         added = {m.added.key for m in moves if m.taker}
         after = (self.assigned - removed) | added
-        touched = {i for key in removed | added for i in self.by_key.get(key, ())}
+        touched = {i for key in removed | added for i in self.by_key.get(key, ())} | set(self.always)
         penalty = 0
         for i in touched:
             req = self.reqs[i]

@@ -185,37 +185,45 @@ def _keeps_rules(rules, roster, baseline_hard) -> bool:
     return keys <= baseline_hard
 
 
-def test_substitutes_are_exactly_the_valid_covers_and_swaps(duty_rules, duty_roster):
+@pytest.mark.parametrize("extra_rules", ["", "  max_weekends: 2\n"], ids=["seed 001", "with max_weekends"])
+def test_substitutes_are_exactly_the_valid_covers_and_swaps(duty_rules, duty_roster, extra_rules):
     """Someone falls ill after the roster is made: every proposal keeps every rule, and none is missed."""
-    d = next(date(2026, 12, n) for n in range(9, 32)
-             if (lambda f: f.candidates and f.swaps)(substitutes(duty_rules, duty_roster, date(2026, 12, n), "night")))
-    sick = holder(duty_roster, d, "night")
-    rules = rules_from(DUTY_ROOM.replace(
+    text = DUTY_ROOM.replace("rules:\n", "rules:\n" + extra_rules)
+    rules, roster = duty_rules, duty_roster
+    if extra_rules:
+        from rostering.solve import solve
+        rules = rules_from(text)
+        roster = solve(Problem(rules, *DEC), time_limit=4, workers=2).roster
+        assert roster is not None and check_roster(rules, roster).ok
+    d = next(date(2026, 12, n) for n in range(5, 32)
+             if (lambda f: f.candidates and f.swaps)(substitutes(rules, roster, date(2026, 12, n), "night")))
+    sick = holder(roster, d, "night")
+    rules = rules_from(text.replace(
         f"{{name: {sick}, group: 值班室}}",
         f"{{name: {sick}, group: 值班室, unavailable: [{{from: {d.isoformat()}, reason: 病假}}]}}"))
-    baseline = {(v.rule_id, v.date, v.shift, v.people) for v in check_roster(rules, duty_roster).hard}
+    baseline = {(v.rule_id, v.date, v.shift, v.people) for v in check_roster(rules, roster).hard}
     assert {v[0] for v in baseline} == {"unavailable"}
-    found = substitutes(rules, duty_roster, d, "夜班")
-    assert found.person == sick and found.approvers == duty_roster.on(d, "leader")
+    found = substitutes(rules, roster, d, "夜班")
+    assert found.person == sick and found.approvers == roster.on(d, "leader")
     fixed = {("unavailable", d, "night", (sick,))}
     valid_covers = set()
     for p in rules.staff:
         if p.name == sick:
             continue
         move = Move(d, "night", sick, p.name)
-        after = duty_roster.changed([move.removed], [move.added])
+        after = roster.changed([move.removed], [move.added])
         if not move_allowed(rules, move) and _keeps_rules(rules, after, baseline - fixed):
             valid_covers.add(p.name)
     assert {o.taker for o in found.candidates} == valid_covers
     assert valid_covers  # the case is not vacuous
     valid_swaps = set()
-    for a in duty_roster.assignments:
+    for a in roster.assignments:
         if a.person == sick or (a.date, a.shift) == (d, "night"):
             continue
         moves = [Move(d, "night", sick, a.person), Move(a.date, a.shift, a.person, sick)]
-        if any(m.added.key in duty_roster.keys for m in moves):
+        if any(m.added.key in roster.keys for m in moves):
             continue
-        after = duty_roster.changed([m.removed for m in moves], [m.added for m in moves])
+        after = roster.changed([m.removed for m in moves], [m.added for m in moves])
         if not any(move_allowed(rules, m) for m in moves) and _keeps_rules(rules, after, baseline - fixed):
             valid_swaps.add((a.date, a.shift, a.person))
     assert {(o.date, o.shift, o.taker) for o in found.swaps} == valid_swaps
