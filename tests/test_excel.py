@@ -337,3 +337,9 @@ def test_generate_command_writes_every_format(tmp_path, small_rules_file):
 def test_names_are_read_from_a_cell(cell, names):
     from rostering.io.excel import person_names
     assert person_names(cell, {"张三": "13800000001"}) == names
+
+
+@pytest.mark.parametrize("value", [46357, "2026-12-01", "2026/12/1", "2026年12月1日"])
+def test_dates_are_read_in_the_forms_spreadsheets_leave(value):
+    from rostering.io.excel import parse_date
+    assert parse_date(value, "值班表!A3", "r.xlsx", "zh") == date(2026, 12, 1)

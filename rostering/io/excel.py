@@ -11,17 +11,17 @@ import unicodedata
 import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import from_excel
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.pagebreak import Break
 
 from ..calendar import Day, period_label
-from ..constraints.fairness import loads
 from ..errors import RosterFileError
 from ..i18n import day_kind_label, t
 from ..problem import Problem, Slot
@@ -31,7 +31,6 @@ from ..summary import person_counts
 
 DATA_SHEET = "_roster_data"  # hidden: the assignments as generated
 DATA_FORMAT = "roster-excel/1"
-SHEET_KEYS = ("xl_sheet_roster", "xl_sheet_calendar", "xl_sheet_stats", "xl_sheet_log")
 
 BODY_FONT = {"zh": "宋体", "en": "Arial"}
 TITLE_FONT = {"zh": "黑体", "en": "Arial"}
@@ -59,7 +58,7 @@ def text_width(text: str) -> int:
     return max(sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line) for line in lines)
 
 
-def font(locale: str, size: float = 11, bold: bool = False, color: str | None = None, title: bool = False) -> Font:
+def cell_font(locale: str, size: float = 11, bold: bool = False, color: str | None = None, title: bool = False) -> Font:
     """宋体 for text, 黑体 for titles; charset GB2312 tells office suites lacking them to fall back to a Chinese font."""
     name = (TITLE_FONT if title else BODY_FONT)[locale]
     return Font(name=name, size=size, bold=bold, color=color, charset=134 if locale == "zh" else None)
@@ -72,6 +71,11 @@ def put_text(cell, value: str) -> None:
         cell.data_type = "s"
         if value[:1] in "=+-@":
             cell.quotePrefix = True
+
+
+def labelled(label: str, names: list[str], locale: str) -> str:
+    """'带班领导：王一、王二' / 'Leader on duty: A, B'."""
+    return label + ("：" if locale == "zh" else ": ") + ("、" if locale == "zh" else ", ").join(names)
 
 
 def weekday_label(day: date, locale: str) -> str:
@@ -160,7 +164,7 @@ def set_print(ws, *, landscape: bool, title_rows: str | None, last_col: int, las
 def put_title(ws, row: int, title: str, table_width: float, locale: str, size: int) -> None:
     """A centred bold title over a merged row, wrapped onto more lines when the table is narrower than it."""
     put_text(ws.cell(row, 1), title)
-    ws.cell(row, 1).font = font(locale, size=size, bold=True, title=True)
+    ws.cell(row, 1).font = cell_font(locale, size=size, bold=True, title=True)
     ws.cell(row, 1).alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     lines = -(-text_width(title) * size * 1.15 // (11 * max(table_width, 1)))
     ws.row_dimensions[row].height = (size + 8) * max(1, lines) + 14
@@ -175,7 +179,6 @@ def sheet_width(ws, ncol: int) -> float:
 class Column:
     """One column of the 值班表: a fixed column (date, weekday, kind) or the shifts shown in it."""
 
-    role: str  # date | weekday | kind | leader | shift
     header: str
     shifts: list[Shift] = field(default_factory=list)
     varying: bool = False  # windows differ between dates (seasons): each cell shows its own
@@ -189,12 +192,12 @@ class RosterLayout:
         self.problem = problem
         loc = problem.locale
         used = {s.shift.id for s in problem.slots} | ({a.shift for a in roster.assignments} if roster else set())
-        self.columns = [Column("date", t("xl_date", loc), width=11), Column("weekday", t("xl_weekday", loc), width=8),
-                        Column("kind", t("xl_kind", loc), width=10)]
+        self.columns = [Column(t("xl_date", loc), width=11), Column(t("xl_weekday", loc), width=8),
+                        Column(t("xl_kind", loc), width=10)]
         leaders: dict[str, Column] = {}
         for s in problem.shifts:
             if s.leader and s.id in used:
-                column = leaders.setdefault(s.display, Column("leader", s.display))
+                column = leaders.setdefault(s.display, Column(s.display))
                 column.shifts.append(s)
         self.columns += leaders.values()
         for s in problem.rules.shifts:
@@ -207,8 +210,8 @@ class RosterLayout:
             if slot.shift.id == shift.id and slot.windows not in windows:
                 windows.append(slot.windows)
         if len(windows) == 1:
-            return Column("shift", f"{shift.display}\n{windows_label(windows[0], self.problem.locale)}", [shift])
-        return Column("shift", shift.display, [shift], varying=len(windows) > 1)
+            return Column(f"{shift.display}\n{windows_label(windows[0], self.problem.locale)}", [shift])
+        return Column(shift.display, [shift], varying=len(windows) > 1)
 
     def cell_text(self, column: Column, day: Day, by_slot: dict, phones: dict[str, str]) -> str:
         names = [n for s in column.shifts for n in by_slot.get((day.date, s.id), [])]
@@ -256,7 +259,7 @@ def write_roster_sheet(ws, roster: Roster, problem: Problem) -> None:
     columns = layout.columns
     phones = {p.name: p.phone for p in rules.staff}
     by_slot = roster.by_slot()
-    body = font(loc, size=11)
+    body = cell_font(loc, size=11)
     ncol = len(columns)
 
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncol)
@@ -265,7 +268,7 @@ def write_roster_sheet(ws, roster: Roster, problem: Problem) -> None:
     for c, column in enumerate(columns, 1):
         put_text(ws.cell(header_row, c), column.header)
     style_cells(ws, range(header_row, header_row + 1), range(1, ncol + 1), fill=HEADER_FILL,
-                font=font(loc, size=11, bold=True), align=CENTER)
+                font=cell_font(loc, size=11, bold=True), align=CENTER)
     ws.row_dimensions[header_row].height = 16 * max(c.header.count("\n") + 1 for c in columns) + 8
 
     row = header_row
@@ -282,9 +285,9 @@ def write_roster_sheet(ws, roster: Roster, problem: Problem) -> None:
                     align=CENTER)
         for c, text in enumerate(texts, 4):
             if text == NO_DUTY:
-                ws.cell(row, c).font = font(loc, size=11, color="808080")
+                ws.cell(row, c).font = cell_font(loc, size=11, color="808080")
         if day.kind == "adjusted_workday" or day.holiday:
-            ws.cell(row, 3).font = font(loc, size=11, bold=True)
+            ws.cell(row, 3).font = cell_font(loc, size=11, bold=True)
         ws.row_dimensions[row].height = 16 * max(1, *(x.count("\n") + 1 for x in texts)) + 8
         for column, text in zip(columns, ["", weekday_label(day.date, loc), day_label(day, loc)] + texts):
             column.width = max(column.width, text_width(text) + 3)
@@ -298,14 +301,15 @@ def write_roster_sheet(ws, roster: Roster, problem: Problem) -> None:
 
     row = last_table_row + 2
     ws.row_dimensions[last_table_row + 1].height = 8
-    footer_font = font(loc, size=11)
+    footer_font = cell_font(loc, size=11)
     if rules.duty_phone:
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=ncol)
         put_text(ws.cell(row, 1), t("xl_duty_phone", loc, phone=rules.duty_phone))
         ws.cell(row, 1).font, ws.cell(row, 1).alignment = footer_font, LEFT
         row += 1
     ws.row_dimensions[row].height = 30
-    thirds = [1, *(split_column(columns, part) for part in (1 / 3, 2 / 3)), ncol + 1]
+    first_third = split_column(columns, 1 / 3)
+    thirds = [1, first_third, max(split_column(columns, 2 / 3), first_third + 1), ncol + 1]
     for key, first, after in zip(("xl_made_by", "xl_checked_by", "xl_approved_by"), thirds, thirds[1:]):
         if after - 1 > first:
             ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=after - 1)
@@ -341,20 +345,22 @@ def write_calendar_sheet(ws, roster: Roster, problem: Problem) -> None:
     people = [p.name for p in problem.people if roster.of(p.name)]
     people += [n for n in roster.people if n not in people]
     group = {p.name: p.group for p in problem.people}
+    totals = {r["person"]: r["total"] for r in person_counts(roster, problem)}
     held = defaultdict(list)
     for a in roster.assignments:
         held[(a.person, a.date)].append(a.shift)
-    body = font(loc, size=10)
+    body = cell_font(loc, size=10)
     ndays = len(problem.days)
     ncol = ndays + 3
 
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncol)
     header = [t("summary_person", loc), t("summary_group", loc)]
-    header += [f"{d.date.day}\n{weekday_label(d.date, loc)[-1 if loc == 'zh' else 0:]}" for d in problem.days]
+    header += [f"{d.date.day}\n{weekday_label(d.date, loc)[-1:] if loc == 'zh' else weekday_label(d.date, loc)[:2]}"
+               for d in problem.days]
     header.append(t("summary_total", loc))
     for c, text in enumerate(header, 1):
         put_text(ws.cell(2, c), text)
-    style_cells(ws, range(2, 3), range(1, ncol + 1), fill=HEADER_FILL, font=font(loc, size=10,
+    style_cells(ws, range(2, 3), range(1, ncol + 1), fill=HEADER_FILL, font=cell_font(loc, size=10,
                 bold=True), align=CENTER)
     for i, d in enumerate(problem.days):
         if day_fill(d):
@@ -371,7 +377,7 @@ def write_calendar_sheet(ws, roster: Roster, problem: Problem) -> None:
                 cell.fill = fills.get(ids[0], PatternFill())
             elif day_fill(d):
                 cell.fill = day_fill(d)
-        ws.cell(r, ncol, len(roster.of(name)))
+        ws.cell(r, ncol, totals.get(name))  # people missing from the staff list are left for `check` to flag
     last = 2 + len(people)
     style_cells(ws, range(3, last + 1), range(1, ncol + 1), font=body, align=CENTER)
     for r in range(3, last + 1):
@@ -379,7 +385,7 @@ def write_calendar_sheet(ws, roster: Roster, problem: Problem) -> None:
         ws.row_dimensions[r].height = 18
     row = last + 2
     put_text(ws.cell(row, 1), t("xl_legend", loc))
-    ws.cell(row, 1).font = font(loc, size=10, bold=True)
+    ws.cell(row, 1).font = cell_font(loc, size=10, bold=True)
     col = 2
     for s in shifts:
         cell = ws.cell(row, col)
@@ -434,7 +440,7 @@ def write_stats_sheet(ws, roster: Roster, problem: Problem) -> None:
     for c, text in enumerate(header, 1):
         put_text(ws.cell(2, c), text)
     style_cells(ws, range(2, 3), range(1, ncol + 1), fill=HEADER_FILL,
-                font=font(loc, size=11, bold=True), align=CENTER)
+                font=cell_font(loc, size=11, bold=True), align=CENTER)
     for r, values in enumerate(table, 3):
         for c, value in enumerate(values, 1):
             put_text(ws.cell(r, c), value if value != 0 or c > ncol - 2 else None)
@@ -442,10 +448,10 @@ def write_stats_sheet(ws, roster: Roster, problem: Problem) -> None:
     put_text(ws.cell(total_row, 1), t("summary_total", loc))
     for c in range(3, ncol):
         ws.cell(total_row, c, sum(values[c - 1] for values in table))
-    style_cells(ws, range(3, total_row + 1), range(1, ncol + 1), font=font(loc, size=11),
+    style_cells(ws, range(3, total_row + 1), range(1, ncol + 1), font=cell_font(loc, size=11),
                 align=CENTER)
     style_cells(ws, range(total_row, total_row + 1), range(1, ncol + 1),
-                font=font(loc, size=11, bold=True), fill=HEADER_FILL)
+                font=cell_font(loc, size=11, bold=True), fill=HEADER_FILL)
     for c, text in enumerate(header, 1):
         width = max([text_width(text)] + [text_width(str(v[c - 1])) for v in table])
         ws.column_dimensions[get_column_letter(c)].width = max(7, width + 3)
@@ -470,8 +476,8 @@ def write_log_sheet(ws, roster: Roster, problem: Problem) -> None:
     loc = problem.locale
     ws.title = t("xl_sheet_log", loc)
     by_slot = roster.by_slot()
-    body = font(loc, size=11)
-    bold = font(loc, size=11, bold=True)
+    body = cell_font(loc, size=11)
+    bold = cell_font(loc, size=11, bold=True)
     headers = [t(k, loc) for k in ("xl_log_shift", "xl_log_time", "xl_log_people", "xl_log_signed_in",
                                    "xl_log_handover_time", "xl_log_successor", "xl_log_signature")]
     widths = [12, 16, 18, 11, 11, 18, 14]
@@ -481,7 +487,7 @@ def write_log_sheet(ws, roster: Roster, problem: Problem) -> None:
     row = 0
     for day in problem.days:
         slots = sorted((s for s in problem.slots if s.date == day.date), key=lambda s: (s.shift.leader, s.begins))
-        leaders = [f"{s.shift.display}：" + "、".join(by_slot.get(s.id, [])) for s in slots if s.shift.leader]
+        leaders = [labelled(s.shift.display, by_slot.get(s.id, []), loc) for s in slots if s.shift.leader]
         duty = [s for s in slots if not s.shift.leader]
         row += 1
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=ncol)
@@ -559,6 +565,8 @@ def parse_date(value, where: str, path: Path, locale: str) -> date:
         return value.date()
     if isinstance(value, date):
         return value
+    if isinstance(value, (int, float)) and 1 <= value < 2958466:  # a date cell re-formatted as a plain number
+        return from_excel(value).date()
     text = str(value).strip()
     m = re.fullmatch(r"(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})\s*日?", text)
     if m:

@@ -20,6 +20,7 @@ from ..problem import Problem
 from ..roster import Roster
 from ..rules import RosterRules
 from .csv_io import assignment_slot, time_zone, zoned
+from .excel import labelled
 from .safe import write_atomically
 
 _UNSAFE_IN_FILENAME = re.compile(r'[\\/:*?"<>|\s]+')
@@ -41,7 +42,7 @@ def build_calendar(roster: Roster, rules: RosterRules, person: str | None = None
     for a in roster.assignments:
         shift = problem.shift_by_id.get(a.shift)
         if shift and shift.leader:
-            leaders_on.setdefault(a.date, []).append((a.person, f"{shift.display}：{a.person}"))
+            leaders_on.setdefault(a.date, []).append((a.person, labelled(shift.display, [a.person], loc)))
     cal = Calendar()
     cal.add("prodid", "-//roster//duty roster//ZH")
     cal.add("version", "2.0")
@@ -59,7 +60,7 @@ def build_calendar(roster: Roster, rules: RosterRules, person: str | None = None
         notes = [rules.organization]
         others = [n for n in by_slot.get((a.date, a.shift), []) if n != a.person]
         if others:
-            notes.append(t("ics_with", loc, names="、".join(others)))
+            notes.append(t("ics_with", loc, names=("、" if loc == "zh" else ", ").join(others)))
         if not shift.leader:
             notes += [label for name, label in leaders_on.get(a.date, []) if name != a.person]
         if rules.duty_phone:
