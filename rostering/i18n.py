@@ -134,6 +134,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "subs_none": ("没有人能在不违反规则的情况下代班", "nobody can take it without breaking a rule"),
     "subs_swaps": ("可换班：", "possible swaps:"),
     "subs_no_swaps": ("没有可行的换班", "no valid swap"),
+    "subs_more_swaps": ("另有 {n} 个换班方案（--limit 0 全部列出）", "{n} more swaps (--limit 0 lists all)"),
     "subs_line": ("{person}（{group}）负荷 {load:g} → {after:g}，代价 {cost:g}",
                   "{person} ({group}) load {load:g} → {after:g}, cost {cost:g}"),
     "subs_swap_line": ("{person} 换 {date} {shift}，代价 {cost:g}", "{person} for {date} {shift}, cost {cost:g}"),

@@ -210,6 +210,9 @@ def test_swap_accepted_when_substitutes_proposes_it_and_rejected_when_it_breaks_
     ok = run("check", "room.yaml", "room.json", "--swap", swap)
     assert ok.exit_code == 0, ok.output
     assert "换班" in ok.stdout
+    listed = run("substitutes", "room.yaml", "room.json", "--date", case["date"], "--shift", "night", "--limit", "1")
+    assert listed.stdout.count(" 换 ") == 1
+    assert (f"另有 {len(case['swaps']) - 1} 个换班方案" in listed.stdout) == (len(case["swaps"]) > 1)
     night = room[("2026-12-07", "night")]
     day_holder = room[("2026-12-08", "day")]
     later = next((d, s) for (d, s), p in sorted(room.items()) if p == night and d >= "2026-12-12" and s != "leader")

@@ -45,10 +45,12 @@ def ledger_prior_load(rules_file: Path, db: Path | None, rules: RosterRules, sta
 @click.option("--date", "day", required=True, help="Date of the shift, YYYY-MM-DD.")
 @click.option("--shift", required=True, help="Shift id or name.")
 @click.option("--person", help="Who needs cover (needed when several people hold the shift).")
+@click.option("--limit", type=click.IntRange(min=0), default=10, show_default=True,
+              help="Swaps listed in text output (0: all); JSON lists all.")
 @db_option
 @format_option
 @handle_errors
-def substitutes(rules_file, roster_file, day, shift, person, db, fmt):
+def substitutes(rules_file, roster_file, day, shift, person, limit, db, fmt):
     """Who could take a shift without breaking a rule, fairest first, and valid swap partners."""
     rules = read_rules(rules_file)
     loc = rules.locale
@@ -77,9 +79,12 @@ def substitutes(rules_file, roster_file, day, shift, person, db, fmt):
         click.echo("  " + t("subs_none", loc))
     if found.person:
         click.echo(t("subs_swaps", loc) if found.swaps else t("subs_no_swaps", loc))
-        for o in found.swaps:
+        shown = found.swaps[:limit] if limit else found.swaps
+        for o in shown:
             click.echo("  " + t("subs_swap_line", loc, person=o.taker, date=o.date.isoformat(),
                                 shift=rules.shift(o.shift).display, cost=o.cost))
+        if len(shown) < len(found.swaps):
+            click.echo("  " + t("subs_more_swaps", loc, n=len(found.swaps) - len(shown)))
     click.echo(t("change_approver", loc, names="、".join(found.approvers)) if found.approvers
                else t("change_no_leader", loc) if rules.substitution.approval != "none" else "")
 
