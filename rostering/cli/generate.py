@@ -8,7 +8,7 @@ import click
 
 from ..i18n import t
 from ..changes import roster_diff
-from ..io import load_roster, save_roster_files
+from ..io import check_output, load_roster, save_roster_files
 from ..problem import Problem
 from ..summary import person_counts, render_counts
 from . import main
@@ -42,6 +42,8 @@ def generate(rules_file, month, start, end, outputs, time_limit, seed, workers, 
     from ..solve import print_progress, solve  # ortools loads only for commands that solve
     rules = read_rules(rules_file)
     first, last = date_range(month, start, end)
+    for out in outputs:
+        check_output(out, force, rules.locale)
     prior_load = read_prior_load(prior, rules) if prior else {}
     for name, value in (ledger_prior_load(rules_file, db, rules, first) or {}).items():
         prior_load[name] = prior_load.get(name, 0) + value  # --prior and the ledger's served load add up

@@ -36,6 +36,8 @@ def handle_errors(func):
             else:
                 click.echo(str(err), err=True)
             sys.exit(err.exit_code)
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise  # click reports usage errors itself (exit 2)
         except BrokenPipeError:  # output piped into `head` and closed early: not an error
             sys.stderr.close()
             sys.exit(0)

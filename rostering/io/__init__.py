@@ -38,6 +38,16 @@ def _register_optional() -> None:
 _register_optional()
 
 
+def check_output(path: str | Path, force: bool = False, locale: str = "zh") -> None:
+    """Fail early, before any solving, on an output we could not write."""
+    from ..i18n import t
+    path = Path(path)
+    if path.suffix.lower() not in WRITERS:
+        raise RosterFileError(f"{path}: unsupported format; use one of {', '.join(sorted(WRITERS))}")
+    if path.exists() and not force:
+        raise RosterFileError(t("exists", locale, path=path))
+
+
 def save_roster(path: str | Path, roster: Roster, rules: RosterRules, force: bool = False, **options) -> Path:
     """Write one file; options a format does not know (log_sheets for .json, say) are left out for it."""
     path = Path(path)
