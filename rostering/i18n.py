@@ -189,6 +189,7 @@ MESSAGES.update({
     "xl_date": ("日期", "Date"),
     "xl_weekday": ("星期", "Day"),
     "xl_kind": ("类别", "Type"),
+    "xl_leader": ("带班领导", "Leader on duty"),
     "xl_date_format": ('m"月"d"日"', "mmm d"),
     "xl_weekdays": ("星期一,星期二,星期三,星期四,星期五,星期六,星期日", "Mon,Tue,Wed,Thu,Fri,Sat,Sun"),
     "xl_duty_phone": ("值班室电话：{phone}", "Duty room phone: {phone}"),

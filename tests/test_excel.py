@@ -343,3 +343,34 @@ def test_names_are_read_from_a_cell(cell, names):
 def test_dates_are_read_in_the_forms_spreadsheets_leave(value):
     from rostering.io.excel import parse_date
     assert parse_date(value, "值班表!A3", "r.xlsx", "zh") == date(2026, 12, 1)
+
+
+def test_leader_tiers_with_different_names_share_the_column_line_by_line(tmp_path):
+    rules = rules_from("""
+        organization: 某市政府办公室
+        shifts: [{id: d, name: 值班, windows: "08:30-17:30"}]
+        leaders:
+          - {id: head, name: 带班（值班室负责人）, roles: [head], days: [workday, adjusted_workday, weekend]}
+          - {id: holiday_lead, name: 节假日带班领导, roles: [chief], days: [holiday], mode: at_home}
+          - {id: city, name: 市领导在家值班, roles: [city], days: [holiday], mode: at_home}
+        staff:
+          - {name: 甲}
+          - {name: 科长, roles: [head]}
+          - {name: 秘书长, roles: [chief]}
+          - {name: 副秘书长, roles: [chief]}
+          - {name: 市长, roles: [city], phone: "13700000000"}
+        """)
+    roster = filled_roster(rules, date(2026, 9, 29), date(2026, 10, 2))
+    path = save_roster(tmp_path / "l.xlsx", roster, rules)
+    ws = roster_sheet(path)
+    assert header_row(ws)[3] == "带班领导" and header_row(ws).count("带班领导") == 1
+    assert ws["D3"].value == "科长"  # a workday: one tier, no label
+    [lead] = roster.on(date(2026, 10, 1), "holiday_lead")
+    other = ({"秘书长", "副秘书长"} - {lead}).pop()
+    assert ws["D5"].value == f"节假日带班领导：\n{lead}\n市领导在家值班：\n市长 13700000000"  # 10-01
+    assert read_excel(path, rules) == roster
+    wb = load_workbook(path)
+    wb["值班表"]["D5"].value = f"节假日带班领导：{other}\n市领导在家值班：市长"
+    wb.save(path)
+    assert changes_since_generation(path, rules) == ([Assignment(date(2026, 10, 1), "holiday_lead", lead)],
+                                                    [Assignment(date(2026, 10, 1), "holiday_lead", other)])

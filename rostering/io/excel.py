@@ -42,6 +42,7 @@ SHIFT_COLOURS = ("BDD7EE", "FFE699", "C6E0B4", "F8CBAD", "D9C3E9", "B4C6E7", "FF
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 NO_DUTY = "—"
+MAX_COLUMN_WIDTH = 30  # wider cells wrap
 PORTRAIT_MAX_WIDTH = 120  # column-width units that still print legibly (scaled ≥ ~80%) on portrait A4
 
 _ONE_WINDOW = r"\d{1,2}:\d{2}\s*[–—\-~～至]\s*(?:次日)?\d{1,2}:\d{2}(?:\s*next day)?"
@@ -181,12 +182,17 @@ class Column:
 
     header: str
     shifts: list[Shift] = field(default_factory=list)
+    leader: bool = False
     varying: bool = False  # windows differ between dates (seasons): each cell shows its own
     width: float = 10
 
 
 class RosterLayout:
-    """Columns of the 值班表 for a problem: one 带班领导 column per leader display name, one per duty shift."""
+    """Columns of the 值班表: date, weekday, kind, ONE 带班领导 column for every leader tier, one per duty shift.
+
+    Tiers sharing a display name (one per day kind, say) are told apart by the date when reading; where
+    tiers with different names meet on one date, each line in the cell starts with the tier's name.
+    """
 
     def __init__(self, problem: Problem, roster: Roster | None = None):
         self.problem = problem
@@ -194,12 +200,11 @@ class RosterLayout:
         used = {s.shift.id for s in problem.slots} | ({a.shift for a in roster.assignments} if roster else set())
         self.columns = [Column(t("xl_date", loc), width=11), Column(t("xl_weekday", loc), width=8),
                         Column(t("xl_kind", loc), width=10)]
-        leaders: dict[str, Column] = {}
-        for s in problem.shifts:
-            if s.leader and s.id in used:
-                column = leaders.setdefault(s.display, Column(s.display))
-                column.shifts.append(s)
-        self.columns += leaders.values()
+        leaders = [s for s in problem.shifts if s.leader and s.id in used]
+        if leaders:
+            names = {s.display for s in leaders}
+            header = names.pop() if len(names) == 1 else t("xl_leader", loc)
+            self.columns.append(Column(header, leaders, leader=True))
         for s in problem.rules.shifts:
             if s.id in used:
                 self.columns.append(self._shift_column(s))
@@ -219,6 +224,15 @@ class RosterLayout:
         slots = [s for s in slots if s is not None]
         if not names:
             return "" if slots else NO_DUTY
+        tiers: dict[str, list[str]] = {}  # display name -> people, for the tiers on duty this date
+        for s in column.shifts:
+            held = by_slot.get((day.date, s.id), [])
+            if held or (day.date, s.id) in self.problem.slot_at:
+                tiers.setdefault(s.display, []).extend(held)
+        if column.leader and len(tiers) > 1:  # each tier's name on a line of its own, its people below
+            return "\n".join(labelled(name, [], self.problem.locale) + "".join(f"\n{person_label(n, phones)}"
+                                                                              for n in held)
+                             for name, held in tiers.items())
         lines = [person_label(n, phones) for n in names]
         if column.varying and slots:
             lines.insert(0, windows_label(slots[0].windows, self.problem.locale))
@@ -265,20 +279,29 @@ def write_roster_sheet(ws, roster: Roster, problem: Problem) -> None:
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncol)
 
     header_row = 2
+    table = []  # (day, texts of the columns after date/weekday/kind)
+    for day in problem.days:
+        texts = [layout.cell_text(column, day, by_slot, phones) for column in columns[3:]]
+        table.append((day, texts))
+        for column, text in zip(columns, ["", weekday_label(day.date, loc), day_label(day, loc)] + texts):
+            column.width = max(column.width, min(text_width(text) + 3, MAX_COLUMN_WIDTH))
+    for c, column in enumerate(columns, 1):
+        column.width = max(column.width, min(text_width(column.header) + 3, MAX_COLUMN_WIDTH))
+        ws.column_dimensions[get_column_letter(c)].width = column.width
+
     for c, column in enumerate(columns, 1):
         put_text(ws.cell(header_row, c), column.header)
     style_cells(ws, range(header_row, header_row + 1), range(1, ncol + 1), fill=HEADER_FILL,
                 font=cell_font(loc, size=11, bold=True), align=CENTER)
-    ws.row_dimensions[header_row].height = 16 * max(c.header.count("\n") + 1 for c in columns) + 8
+    ws.row_dimensions[header_row].height = 16 * max(wrapped_lines(c.header, c.width) for c in columns) + 8
 
     row = header_row
-    for day in problem.days:
+    for day, texts in table:
         row += 1
         date_cell = ws.cell(row, 1, day.date)
         date_cell.number_format = t("xl_date_format", loc)
         ws.cell(row, 2, weekday_label(day.date, loc))
         put_text(ws.cell(row, 3), day_label(day, loc))
-        texts = [layout.cell_text(column, day, by_slot, phones) for column in columns[3:]]
         for c, text in enumerate(texts, 4):
             put_text(ws.cell(row, c), text)
         style_cells(ws, range(row, row + 1), range(1, ncol + 1), fill=day_fill(day), font=body,
@@ -288,14 +311,9 @@ def write_roster_sheet(ws, roster: Roster, problem: Problem) -> None:
                 ws.cell(row, c).font = cell_font(loc, size=11, color="808080")
         if day.kind == "adjusted_workday" or day.holiday:
             ws.cell(row, 3).font = cell_font(loc, size=11, bold=True)
-        ws.row_dimensions[row].height = 16 * max(1, *(x.count("\n") + 1 for x in texts)) + 8
-        for column, text in zip(columns, ["", weekday_label(day.date, loc), day_label(day, loc)] + texts):
-            column.width = max(column.width, text_width(text) + 3)
+        lines = [wrapped_lines(text, column.width) for column, text in zip(columns[3:], texts)]
+        ws.row_dimensions[row].height = 16 * max([1] + lines) + 8
     last_table_row = row
-
-    for c, column in enumerate(columns, 1):
-        column.width = max(column.width, text_width(column.header) + 3)
-        ws.column_dimensions[get_column_letter(c)].width = column.width
     total_width = sum(c.width for c in columns)
     put_title(ws, 1, roster_title(problem), total_width, loc, size=18)
 
@@ -324,6 +342,11 @@ def write_roster_sheet(ws, roster: Roster, problem: Problem) -> None:
     ws.freeze_panes = ws.cell(header_row + 1, 2)
     set_print(ws, landscape=total_width > PORTRAIT_MAX_WIDTH, title_rows=f"{header_row}:{header_row}",
               last_col=ncol, last_row=row, locale=loc)
+
+
+def wrapped_lines(text: str, width: float) -> int:
+    """Lines a wrapped cell takes, for a row height that shows all of it (Excel does not grow rows on open)."""
+    return sum(max(1, -(-text_width(line) // max(1, int(width) - 2))) for line in str(text).split("\n"))
 
 
 def split_column(columns: list[Column], fraction: float) -> int:
@@ -579,13 +602,26 @@ def parse_date(value, where: str, path: Path, locale: str) -> date:
 
 def person_names(text, phones: dict[str, str]) -> list[str]:
     """Names in a cell: several separated by 、/newline/comma; the phone numbers we appended are dropped."""
+    return [name for _, name in cell_entries(text, phones, set())]
+
+
+def cell_entries(text, phones: dict[str, str], tiers: set[str]) -> list[tuple[str | None, str]]:
+    """(tier name or None, person) per name in a cell.
+
+    A line may start with a tier's name ('带班领导：张三'); a tier's name alone on a line holds for the
+    lines below it, up to the next tier's name.
+    """
     if text is None:
         return []
     known = set(phones)
     out = []
+    tier = None
     for line in str(text).splitlines():
         if _WINDOW_LINE.match(line):
             continue
+        head, colon, rest = line.replace(":", "：", 1).partition("：")
+        if colon and head.strip() in tiers:
+            tier, line = head.strip(), rest
         for token in _NAME_SEPARATORS.split(line):
             token = token.strip()
             if _ONLY_DASHES.match(token):
@@ -593,7 +629,7 @@ def person_names(text, phones: dict[str, str]) -> list[str]:
             m = _PHONE_TAIL.match(token)
             if token not in known and m:
                 token = m.group("name").strip()
-            out.append(token)
+            out.append((tier, token))
     return out
 
 
@@ -609,6 +645,7 @@ def column_shifts(ws, header_row: int, rules: RosterRules, path: Path) -> dict[i
     """Map each shift column to its shift(s) by the header text (display name on the first line)."""
     loc = rules.locale
     fixed = {t(k, lang) for k in ("xl_date", "xl_weekday", "xl_kind") for lang in ("zh", "en")}
+    leader_headers = {t("xl_leader", lang) for lang in ("zh", "en")}
     shifts = rules.all_shifts
     out: dict[int, list[Shift]] = {}
     for c in range(1, ws.max_column + 1):
@@ -619,10 +656,9 @@ def column_shifts(ws, header_row: int, rules: RosterRules, path: Path) -> dict[i
         first = text.splitlines()[0].strip()
         if first in fixed:
             continue
-        leaders = [s for s in shifts if s.leader and first in (s.display, s.id)]
         duty = [s for s in shifts if not s.leader and first in (s.display, s.id)]
-        if leaders:
-            out[c] = leaders
+        if first in leader_headers or any(s.leader and first in (s.display, s.id) for s in shifts):
+            out[c] = [s for s in shifts if s.leader]  # the one leader column holds every tier
         elif len(duty) == 1:
             out[c] = duty
         elif duty:  # same display name twice: the windows in the header tell them apart
@@ -656,8 +692,8 @@ def read_roster_sheet(ws, rules: RosterRules, path: Path) -> tuple[date, date, l
         day = parse_date(first, f"{ws.title}!A{r}", path, loc)
         dates.append(day)
         for c, shifts in columns.items():
-            for name in person_names(ws.cell(r, c).value, phones):
-                found.append((day, shifts, name))
+            for tier, name in cell_entries(ws.cell(r, c).value, phones, {s.display for s in shifts}):
+                found.append((day, [s for s in shifts if tier in (None, s.display)], name))
     if not dates:
         raise RosterFileError(t("xl_no_rows", loc, path=path, sheet=ws.title))
     return min(dates), max(dates), found
