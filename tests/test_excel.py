@@ -374,3 +374,14 @@ def test_leader_tiers_with_different_names_share_the_column_line_by_line(tmp_pat
     wb.save(path)
     assert changes_since_generation(path, rules) == ([Assignment(date(2026, 10, 1), "holiday_lead", lead)],
                                                     [Assignment(date(2026, 10, 1), "holiday_lead", other)])
+
+
+def test_errors_in_english(tmp_path):
+    rules = rules_from(OFFICE.replace("organization: 测试办公室", "organization: Test Office\nlocale: en"))
+    junk = tmp_path / "junk.xlsx"
+    junk.write_bytes(b"PK\x03\x04 broken")
+    with pytest.raises(RosterFileError, match="not a readable Excel workbook"):
+        read_excel(junk, rules)
+    path = bad_file(tmp_path, lambda wb: setattr(wb.active, "title", "Sheet1"))
+    with pytest.raises(RosterFileError, match="no sheet 'Roster'"):
+        read_excel(path, rules)
