@@ -139,9 +139,14 @@ class Ledger:
             raise RosterFileError(f"{self.path}: " + ("文件夹不存在" if locale == "zh" else "folder does not exist"))
         with self._errors():
             self.conn = sqlite3.connect(self.path, timeout=15, isolation_level=None)
-            self.conn.execute("PRAGMA foreign_keys = ON")
-            self.conn.execute("PRAGMA synchronous = FULL")
+        try:
+            with self._errors():
+                self.conn.execute("PRAGMA foreign_keys = ON")
+                self.conn.execute("PRAGMA synchronous = FULL")
             self._ensure_schema()
+        except BaseException:
+            self.conn.close()
+            raise
 
     def __enter__(self) -> "Ledger":
         return self

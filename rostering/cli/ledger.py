@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from ..calendar import period_label
 from ..changes import substitutes as find_substitutes
 from ..checking import check_roster
 from ..errors import ChangeError, RosterFileError
@@ -121,7 +122,6 @@ def publish(rules_file, roster_file, replace, ignore_violations, published_by, d
 def stats_table(rows: list[dict], locale: str) -> tuple[list[str], list[list]]:
     """Header and rows of the yearly table; one column per holiday period that occurs."""
     periods = sorted({p for r in rows for p in r["holidays"]})
-    from ..calendar import period_label
     header = [t(k, locale) for k in ("stats_person", "stats_group", "stats_weekday_nights", "stats_weekends")]
     header += [period_label(p, locale) for p in periods]
     header += [t(k, locale) for k in ("stats_holidays", "stats_covers_given", "stats_covers_received",
