@@ -71,11 +71,16 @@ def capacity_shortfalls(problem: Problem) -> list[str]:
     return out
 
 
-def _parameters(time_limit: float, workers: int, seed: int) -> cp_model.CpSolver:
+def _parameters(time_limit: float, workers: int, seed: int, overrides: dict | None = None) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = time_limit
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = seed
+    for name, value in (overrides or {}).items():  # e.g. {"subsolvers": ["max_lp"]}
+        if isinstance(value, (list, tuple)):
+            getattr(solver.parameters, name).extend(value)
+        else:
+            setattr(solver.parameters, name, value)
     return solver
 
 
@@ -84,16 +89,21 @@ ROLLING_DAYS = 45  # longer ranges get a month-by-month hint first
 
 def solve(problem: Problem, time_limit: float = 30.0, workers: int = 2, seed: int = 0,
           progress: Callable[[str], None] | None = None, keep: Roster | None = None,
-          explain: bool = True, fixed: Roster | None = None) -> Result:
+          explain: bool = True, fixed: Roster | None = None, rolling: bool = True,
+          parameters: dict | None = None) -> Result:
     """Build the model from every rule, solve it, and read the roster back.
 
     With `keep`, assignments of that roster are kept where the rules allow (re-planning),
     each change costing more than any fairness gain. With `fixed`, the assignments on
-    the dates `fixed` spans are pinned exactly (e.g. days already served)."""
+    the dates `fixed` spans are pinned exactly (e.g. days already served). `rolling=False`
+    skips the month-by-month hint; `parameters` overrides CP-SAT parameters by name."""
     started = time.monotonic()
     hint = None
-    if keep is None and (problem.end - problem.start).days + 1 > ROLLING_DAYS:
+    if rolling and keep is None and (problem.end - problem.start).days + 1 > ROLLING_DAYS:
         hint = rolling_hint(problem, budget=time_limit * 0.5, workers=workers, seed=seed, fixed=fixed)
+        proven = _proven_by_floor(problem, hint, fixed) if hint is not None else None
+        if proven is not None:
+            return Result(Status.OPTIMAL, hint, proven, proven, time.monotonic() - started, 1)
     rules = rules_for(problem)
     fairness = Fairness(problem.rules.fairness.weight)
     model = build_model(problem, rules, fairness, symmetry_breaking=keep is None and hint is None)
@@ -119,7 +129,7 @@ def solve(problem: Problem, time_limit: float = 30.0, workers: int = 2, seed: in
             else:
                 model.cp.add_hint(var, 0)
     model.finish(extra)
-    solver = _parameters(max(1.0, time_limit - (time.monotonic() - started)), workers, seed)
+    solver = _parameters(max(1.0, time_limit - (time.monotonic() - started)), workers, seed, parameters)
     callback = _Progress(progress) if progress else None
     code = solver.solve(model.cp, callback) if callback else solver.solve(model.cp)
     status = _STATUS.get(code, Status.UNKNOWN)
@@ -149,8 +159,28 @@ def _months(problem: Problem) -> list[tuple]:
     return out
 
 
+def _proven_by_floor(problem: Problem, roster: Roster, fixed: Roster | None) -> float | None:
+    """The roster's objective when it provably cannot be beaten, else None.
+
+    The objective is soft penalties (≥ 0) plus weighted fairness spreads, and each
+    pool's spread is at least its floor from total demand; a roster that keeps every
+    hard rule and costs exactly the sum of floors is therefore optimal."""
+    from .checking import check_roster
+    from .model import pool_spread_floor
+    from .constraints.coverage import Coverage
+    if fixed is not None or not any(isinstance(r, Coverage) for r in rules_for(problem)):
+        return None
+    report = check_roster(problem.rules, roster, problem)
+    if not report.ok or report.penalty:
+        return None
+    weight = problem.rules.fairness.weight
+    cost = weight * sum(report.fairness_spread.values())
+    floor = weight * sum(pool_spread_floor(problem, names) for names in problem.pools.values() if len(names) > 1)
+    return float(cost) if cost == floor else None
+
+
 def rolling_hint(problem: Problem, budget: float, workers: int, seed: int,
-                 fixed: Roster | None = None, overlap_days: int = 3) -> Roster | None:
+                 fixed: Roster | None = None, overlap_days: int = 6) -> Roster | None:
     """A long range solved month by month, each month carrying the load served so far.
 
     This is what an office does by hand (and what the ledger does across months); it
