@@ -57,14 +57,14 @@ class Change:
         loc = rules.locale
         if self.kind == "cover":
             m = self.moves[0]
-            return t("change_cover", loc, date=m.date.isoformat(), shift=_label(rules, m.shift),
+            return t("change_cover", loc, date=m.date.isoformat(), shift=shift_label(rules, m.shift),
                      person=m.person, taker=m.taker)
         a, b = self.moves
-        return t("change_swap", loc, date1=a.date.isoformat(), shift1=_label(rules, a.shift), person1=a.person,
-                 date2=b.date.isoformat(), shift2=_label(rules, b.shift), person2=b.person)
+        return t("change_swap", loc, date1=a.date.isoformat(), shift1=shift_label(rules, a.shift), person1=a.person,
+                 date2=b.date.isoformat(), shift2=shift_label(rules, b.shift), person2=b.person)
 
 
-def _label(rules: RosterRules, shift_id: str) -> str:
+def shift_label(rules: RosterRules, shift_id: str) -> str:
     try:
         return rules.shift(shift_id).display
     except KeyError:
@@ -133,7 +133,7 @@ def apply_change(roster: Roster, change: Change, rules: RosterRules) -> Roster:
     loc = rules.locale
     held = roster.keys
     for m in change.moves:
-        shift = _label(rules, m.shift)
+        shift = shift_label(rules, m.shift)
         if m.person == m.taker:
             raise ChangeError(t("change_same_person", loc, change=change.text, person=m.person))
         if not roster.start <= m.date <= roster.end:
@@ -177,7 +177,7 @@ def move_allowed(rules: RosterRules, move: Move) -> str | None:
         return None
     loc = rules.locale
     giver, taker = rules.person(move.person), rules.person(move.taker)
-    shift = _label(rules, move.shift)
+    shift = shift_label(rules, move.shift)
     same_group = rule.same_group and (rule.groups is None or "same_group" in rule.model_fields_set)
     if rule.groups is not None and taker.group not in rule.groups:
         return t("v_cover_groups", loc, shift=shift, groups="、".join(rule.groups), taker=taker.name,
@@ -304,7 +304,7 @@ class Option:
         out = {"person": self.taker, "group": self.group, "load": self.load, "load_after": self.load_after,
                "penalty": self.penalty, "spread_change": self.spread, "cost": self.cost}
         if self.date is not None:
-            out.update(date=self.date.isoformat(), shift=self.shift, shift_name=_label(rules, self.shift or ""))
+            out.update(date=self.date.isoformat(), shift=self.shift, shift_name=shift_label(rules, self.shift or ""))
         return out
 
 
@@ -390,6 +390,6 @@ def roster_diff(rules: RosterRules, old: Roster, new: Roster) -> dict:
     removed, added = old.diff(new)
 
     def rows(items: list[Assignment]) -> list[dict]:
-        return [{"date": a.date.isoformat(), "shift": a.shift, "shift_name": _label(rules, a.shift), "person": a.person}
+        return [{"date": a.date.isoformat(), "shift": a.shift, "shift_name": shift_label(rules, a.shift), "person": a.person}
                 for a in items]
     return {"kept": len(set(old.assignments) & set(new.assignments)), "removed": rows(removed), "added": rows(added)}

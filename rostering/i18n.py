@@ -88,6 +88,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                            "no roster found within the time limit; allow more time or relax the rules"),
     "wrote": ("已写入 {path}", "wrote {path}"),
     "exists": ("{path} 已存在；加 --force 覆盖", "{path} exists; use --force to overwrite"),
+    "hand_edits": ("自生成以来手工修改：删去 {removed} 项，新增 {added} 项", "edited by hand since generation: {removed} removed, {added} added"),
     "summary_person": ("姓名", "Person"),
     "summary_group": ("组", "Group"),
     "summary_total": ("合计", "Total"),

@@ -287,3 +287,28 @@ def test_check_never_imports_ortools_and_answers_a_month_quickly(room):
     start = time.perf_counter()
     assert run("check", "room.yaml", "room.json").exit_code == 0
     assert time.perf_counter() - start < 0.5
+
+
+def test_check_reports_hand_edits_in_an_excel_roster(tmp_path):
+    import openpyxl
+
+    from rostering.io import save_roster
+    from rostering.loading import parse_rules
+    from rostering.roster import Assignment, Roster
+    from datetime import date
+    rules = parse_rules(WEEK_RULES, "r.yaml")
+    roster = Roster(date(2026, 12, 7), date(2026, 12, 13),
+                    [Assignment(date.fromisoformat(d), s, p) for d, s, p in VALID_WEEK])
+    (tmp_path / "r.yaml").write_text(WEEK_RULES, encoding="utf-8")
+    path = save_roster(tmp_path / "week.xlsx", roster, rules)
+    runner = CliRunner()
+    clean = runner.invoke(main, ["check", str(tmp_path / "r.yaml"), str(path), "--format", "json"])
+    assert clean.exit_code == 0, clean.output
+    assert json.loads(clean.stdout)["hand_edits"] == {"removed": [], "added": []}
+    book = openpyxl.load_workbook(path)
+    sheet = book.worksheets[0]
+    cell = next(c for row in sheet.iter_rows() for c in row if isinstance(c.value, str) and c.value.startswith("a2"))
+    cell.value = "a3"
+    book.save(path)
+    edited = runner.invoke(main, ["check", str(tmp_path / "r.yaml"), str(path)])
+    assert "手工修改" in edited.stdout and "- 2026-12-08 白班 a2" in edited.stdout and "+ 2026-12-08 白班 a3" in edited.stdout

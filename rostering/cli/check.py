@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import click
 
-from ..changes import apply_changes, change_approvers, parse_cover, parse_swap, policy_violations
+from ..changes import apply_changes, change_approvers, parse_cover, parse_swap, policy_violations, shift_label
 from ..checking import check_roster
 from ..errors import ChangeError
 from ..i18n import t
@@ -15,6 +16,22 @@ from ..problem import Problem
 from . import main
 from .ledger import open_ledger
 from .options import db_option, format_option, handle_errors, read_rules, rules_argument
+
+
+def hand_edits(roster_file: str, rules) -> dict | None:
+    """What was changed by hand in an Excel roster since the tool wrote it (None for other files)."""
+    if not str(roster_file).lower().endswith(".xlsx"):
+        return None
+    from ..errors import RosterFileError
+    from ..io.excel import changes_since_generation
+    try:
+        removed, added = changes_since_generation(Path(roster_file), rules)
+    except RosterFileError:
+        return None  # a workbook made by hand has no generation record: nothing to compare with
+
+    def rows(items):
+        return [{"date": a.date.isoformat(), "shift": shift_label(rules, a.shift), "person": a.person} for a in items]
+    return {"removed": rows(removed), "added": rows(added)}
 
 
 def _violation_key(v) -> tuple:
@@ -76,7 +93,13 @@ def check(rules_file, roster_file, covers, swaps, apply_, approved_by, db, fmt):
         if apply_:
             raise ChangeError(t("apply_needs_change", loc))
         report = check_roster(rules, roster)
-        report_violations(report, loc, fmt)
+        edits = hand_edits(roster_file, rules)
+        if fmt == "text" and edits and (edits["removed"] or edits["added"]):
+            click.echo(t("hand_edits", loc, removed=len(edits["removed"]), added=len(edits["added"])))
+            for sign, items in (("-", edits["removed"]), ("+", edits["added"])):
+                for a in items:
+                    click.echo(f"  {sign} {a['date']} {a['shift']} {a['person']}")
+        report_violations(report, loc, fmt, {"hand_edits": edits} if edits is not None else None)
         sys.exit(0 if report.ok else 1)
 
     changes = [parse_cover(c, rules) for c in covers] + [parse_swap(s, rules) for s in swaps]

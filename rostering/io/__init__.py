@@ -1,41 +1,27 @@
 """Roster files in and out; the format follows the file extension."""
 from __future__ import annotations
 
+import importlib
 import inspect
 from pathlib import Path
 
 from ..errors import RosterFileError
 from ..roster import Roster
 from ..rules import RosterRules
-from .json_io import read_json, write_json
 from .safe import write_atomically
 
-WRITERS = {".json": write_json}
-READERS = {".json": read_json}
+# suffix -> (module, function); modules load on first use, so reading JSON never loads openpyxl
+WRITERS = {".json": ("json_io", "write_json"), ".xlsx": ("excel", "write_excel"),
+           ".csv": ("csv_io", "write_csv"), ".ics": ("ics", "write_ics")}
+READERS = {".json": ("json_io", "read_json"), ".xlsx": ("excel", "read_excel"), ".csv": ("csv_io", "read_csv")}
 
 
-def _register_optional() -> None:
-    """Exporters that live in their own modules register here when present."""
-    try:
-        from . import excel  # noqa: F401
-        WRITERS[".xlsx"] = excel.write_excel
-        READERS[".xlsx"] = excel.read_excel
-    except ImportError:
-        pass
-    try:
-        from . import csv_io  # noqa: F401
-        WRITERS[".csv"] = csv_io.write_csv
-        READERS[".csv"] = csv_io.read_csv
-    except ImportError:
-        pass
-    try:
-        from . import ics  # noqa: F401
-        WRITERS[".ics"] = ics.write_ics
-    except ImportError:
-        pass
-
-
-_register_optional()
+def _function(table: dict, path: Path):
+    entry = table.get(path.suffix.lower())
+    if entry is None:
+        raise RosterFileError(f"{path}: unsupported format; use one of {', '.join(sorted(table))}")
+    module = importlib.import_module(f".{entry[0]}", __name__)
+    return getattr(module, entry[1])
 
 
 def check_output(path: str | Path, force: bool = False, locale: str = "zh") -> None:
@@ -51,9 +37,7 @@ def check_output(path: str | Path, force: bool = False, locale: str = "zh") -> N
 def save_roster(path: str | Path, roster: Roster, rules: RosterRules, force: bool = False, **options) -> Path:
     """Write one file; options a format does not know (log_sheets for .json, say) are left out for it."""
     path = Path(path)
-    writer = WRITERS.get(path.suffix.lower())
-    if writer is None:
-        raise RosterFileError(f"{path}: unsupported format; use one of {', '.join(sorted(WRITERS))}")
+    writer = _function(WRITERS, path)
     known = inspect.signature(writer).parameters
     options = {k: v for k, v in options.items() if k in known}
     return write_atomically(path, lambda tmp: writer(tmp, roster, rules, **options), force=force,
@@ -71,9 +55,7 @@ def save_roster_files(path: str | Path, roster: Roster, rules: RosterRules, forc
 
 def load_roster(path: str | Path, rules: RosterRules | None = None) -> Roster:
     path = Path(path)
-    reader = READERS.get(path.suffix.lower())
-    if reader is None:
-        raise RosterFileError(f"{path}: unsupported format; use one of {', '.join(sorted(READERS))}")
+    reader = _function(READERS, path)
     if not path.exists():
         raise RosterFileError(f"{path}: file not found")
     return reader(path, rules)
