@@ -174,6 +174,33 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "stats_bad_output": ("{path}：统计表只能输出 .xlsx 或 .csv", "{path}: stats can be written as .xlsx or .csv only"),
 }
 
+# --- issue 8: runs, workload, weekends, requests and cover targets (general rule forms) ---
+MESSAGES.update({
+    "rule_cover_target": ("人数目标", "Cover targets"),
+    "rule_runs": ("连续上班/休息天数", "Runs of working days and days off"),
+    "rule_workload": ("工作量", "Workload"),
+    "rule_weekends": ("周末值班次数", "Weekends worked"),
+    "rule_requests": ("值班意愿", "Shift requests"),
+    "v_runs_max": ("{person} 自 {date} 起连续上班超过 {limit} 天", "{person} works more than {limit} days in a row from {date}"),
+    "v_runs_min": ("{person} 自 {date} 起只连续上班 {days} 天，少于 {least} 天",
+                   "{person} works only {days} days in a row from {date}, fewer than {least}"),
+    "v_runs_min_fix": ("把这段班延长或并入相邻的班", "lengthen the run or join it to a neighbouring one"),
+    "v_runs_off": ("{person} 自 {date} 起只连续休息 {days} 天，少于 {least} 天",
+                   "{person} has only {days} days off in a row from {date}, fewer than {least}"),
+    "v_runs_off_fix": ("把休息延长，或让其在相邻的日子上班", "lengthen the rest or fill the gap with work"),
+    "v_minutes_max": ("{person} 值班 {have} 分钟，超过上限 {bound}", "{person} is on duty {have} minutes, above the maximum {bound}"),
+    "v_minutes_min": ("{person} 值班 {have} 分钟，少于下限 {bound}", "{person} is on duty {have} minutes, below the minimum {bound}"),
+    "v_shift_max": ("{person} 值 {shift} {have} 次，超过上限 {bound}", "{person} holds {shift} {have} times, above the maximum {bound}"),
+    "v_weekends": ("{person} 值了 {have} 个周末，超过上限 {bound}", "{person} works {have} weekends, above the maximum {bound}"),
+    "v_weekends_fix": ("把周末班调给别人", "move weekend duties to someone else"),
+    "v_request_on": ("{person} 希望 {date} 值 {shift}，未安排", "{person} asked to work {shift} on {date} and did not get it"),
+    "v_request_off": ("{person} 希望 {date} 不值 {shift}，却被安排", "{person} asked not to work {shift} on {date} but got it"),
+    "v_request_fix": ("尽量按本人意愿调整", "follow the request where possible"),
+    "rule_succession": ("班次衔接", "Shift successions"),
+    "v_succession": ("{person} 在 {date} 起的班次衔接 {shifts} 不允许", "{person} has a forbidden succession {shifts} from {date}"),
+    "v_succession_fix": ("次日换人或安排休息", "give the next day to someone else or rest"),
+})
+
 
 # --- issue 4: Excel / CSV / ICS exports (rostering/io/excel.py, csv_io.py, ics.py) ---
 MESSAGES.update({

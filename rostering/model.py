@@ -42,7 +42,8 @@ class RosterModel:
         high = req.const + sum(c for _, c in terms if c > 0)
         if (req.lo is None or low >= req.lo) and (req.hi is None or high <= req.hi):
             return  # cannot be broken: nothing to post
-        expr = sum(c * v for v, c in terms) + req.const if terms else req.const
+        expr = cp_model.LinearExpr.weighted_sum([v for v, _ in terms], [c for _, c in terms]) + req.const \
+            if terms else req.const  # weighted_sum builds long sums far faster than operator chains
         if req.weight is None:
             self._add_hard(req, expr, low, high)
         else:

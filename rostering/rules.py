@@ -211,6 +211,15 @@ class Unavailability(Strict):
         return self.start <= day <= self.end  # type: ignore[operator]
 
 
+class ShiftRequest(Strict):
+    """A wish to work (`want: on`) or not to work (`want: off`) a shift on a date; `weight` per unmet request."""
+
+    date: date
+    shift: str | None = Field(default=None, description="shift id; none means any duty that day")
+    want: Literal["on", "off"] = "off"
+    weight: int = Field(default=1, ge=1)
+
+
 class Person(Strict):
     name: str
     group: str = ""
@@ -218,6 +227,15 @@ class Person(Strict):
     phone: str = ""
     unavailable: list[Unavailability] = Field(default_factory=list)
     prior_load: float = Field(default=0, description="load carried in from earlier periods")
+    # personal workload and run limits (override the rules-section defaults for this person)
+    max_minutes: RuleValue | None = Field(default=None, description="most duty minutes over the roster range")
+    min_minutes: RuleValue | None = Field(default=None, description="fewest duty minutes over the roster range")
+    max_shifts: dict[str, int] = Field(default_factory=dict, description="shift id -> most duties of it in the range")
+    max_consecutive_days: RuleValue | None = None
+    min_consecutive_days: RuleValue | None = None
+    min_consecutive_days_off: RuleValue | None = None
+    max_weekends: RuleValue | None = None
+    requests: list[ShiftRequest] = Field(default_factory=list)
 
     @field_validator("name")
     @classmethod
@@ -321,12 +339,38 @@ class RotationCycle(Strict):
     weight: int | None = Field(default=None, ge=1)
 
 
+class Succession(Strict):
+    """After `shift` on one date, none of `next` on the following date (e.g. no day shift after a night)."""
+
+    shift: str
+    next: list[str]
+    weight: int | None = Field(default=None, ge=1)
+
+
+class CoverTarget(Strict):
+    """A preferred headcount for a shift on some dates, with a cost per person short (`under`) or extra (`over`).
+
+    It replaces the shift's exact headcount on those dates; a missing weight makes that side hard."""
+
+    shift: str
+    dates: list[date] | None = Field(default=None, description="the dates; none means every date")
+    need: int = Field(ge=0)
+    under: int | None = Field(default=None, ge=1)
+    over: int | None = Field(default=None, ge=1)
+
+
 class RuleSettings(Strict):
     min_rest_hours: RuleValue | None = None
     max_consecutive_days: RuleValue | None = None
     max_consecutive_nights: RuleValue | None = None
     limits: list[Limit] = Field(default_factory=list)
     rotation: list[RotationCycle] = Field(default_factory=list)
+    # defaults for everyone; a person's own value replaces them (runs of days, weekends)
+    min_consecutive_days: RuleValue | None = None
+    min_consecutive_days_off: RuleValue | None = None
+    max_weekends: RuleValue | None = None
+    cover: list[CoverTarget] = Field(default_factory=list)
+    forbidden_successions: list[Succession] = Field(default_factory=list)
 
 
 class Fairness(Strict):

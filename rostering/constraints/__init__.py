@@ -8,13 +8,19 @@ from ..problem import Problem
 from ..rules import rule_value
 from .base import Requirement, Rule, Violation, evaluate
 from .coverage import Coverage
+from .cover_targets import CoverTargets
 from .eligibility import Eligibility
 from .fairness import Fairness
 from .limits import CountLimit
 from .rotation import WeeklyRotation
 from .sequences import MaxConsecutive
 from .spacing import MinRest, NoOverlap
+from .requests import ShiftRequests
+from .runs import Runs
+from .successions import ForbiddenSuccessions
 from .unavailability import Unavailable
+from .weekends import MaxWeekends
+from .workload import Workload
 
 FAMILIES: dict[str, type] = {
     "coverage": Coverage,
@@ -27,13 +33,20 @@ FAMILIES: dict[str, type] = {
     "limit": CountLimit,
     "rotation": WeeklyRotation,
     "fairness": Fairness,
+    "cover_target": CoverTargets,
+    "runs": Runs,
+    "workload": Workload,
+    "weekends": MaxWeekends,
+    "requests": ShiftRequests,
+    "succession": ForbiddenSuccessions,
 }
 
 
 def rules_for(problem: Problem) -> list[Rule]:
     """Every rule instance the rules file asks for, hard and soft."""
     settings = problem.rules.rules
-    out: list[Rule] = [Coverage(), Eligibility(), Unavailable(), NoOverlap()]
+    coverage: Rule = CoverTargets(settings.cover) if settings.cover else Coverage()
+    out: list[Rule] = [coverage, Eligibility(), Unavailable(), NoOverlap()]
     hours, weight = rule_value(settings.min_rest_hours)
     if hours:
         out.append(MinRest(hours, weight))
@@ -45,6 +58,26 @@ def rules_for(problem: Problem) -> list[Rule]:
         out.append(MaxConsecutive(int(nights), weight, nights_only=True))
     out += [CountLimit(lim) for lim in settings.limits]
     out += [WeeklyRotation(cycle) for cycle in settings.rotation]
+    out += _personal_rules(problem)
+    return out
+
+
+def _personal_rules(problem: Problem) -> list[Rule]:
+    """Runs, workload, weekends and requests: only when the office or some person sets them."""
+    settings, people = problem.rules.rules, problem.people
+    out: list[Rule] = []
+    if settings.forbidden_successions:
+        out.append(ForbiddenSuccessions(settings.forbidden_successions))
+    if settings.min_consecutive_days is not None or settings.min_consecutive_days_off is not None or any(
+            p.max_consecutive_days is not None or p.min_consecutive_days is not None
+            or p.min_consecutive_days_off is not None for p in people):
+        out.append(Runs())
+    if any(p.max_minutes is not None or p.min_minutes is not None or p.max_shifts for p in people):
+        out.append(Workload())
+    if settings.max_weekends is not None or any(p.max_weekends is not None for p in people):
+        out.append(MaxWeekends())
+    if any(p.requests for p in people):
+        out.append(ShiftRequests())
     return out
 
 

@@ -1,0 +1,198 @@
+"""Curtois & Qu shift-scheduling instances (Instance1–24) read into the project's own rules and solved.
+
+Each instance becomes a `RosterRules` (shifts, staff with personal limits, requests) and a
+`Problem` starting on a Monday; the project's `solve()` solves it and the project's
+`check_roster` prices the roster. The benchmark objective is the sum of soft penalties
+(cover under/over, unmet on/off requests); every other rule is hard. See
+../shared/benchmarks/curtois-qu/SOURCE.md for the format.
+
+    python benchmarks/curtois_qu.py FILE… [--time-limit S] [--workers N]
+
+prints one JSON line per instance: instance, objective, bound, status, seconds.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+from rostering.checking import check_roster
+from rostering.problem import Problem
+from rostering.rules import (CoverTarget, Fairness, Person, RosterRules, RuleSettings, Shift, ShiftRequest,
+                             Succession, Unavailability)
+from rostering.solve import Result, solve
+
+START = date(2024, 1, 1)  # a Monday: the format's day 0
+
+
+class FormatError(ValueError):
+    """The file is not in the Curtois & Qu text format; the message names file and line."""
+
+
+@dataclass
+class Instance:
+    name: str
+    horizon: int = 0
+    shifts: list[tuple[str, int, list[str]]] = field(default_factory=list)  # id, minutes, forbidden next
+    staff: list[dict] = field(default_factory=list)
+    days_off: dict[str, list[int]] = field(default_factory=dict)
+    on_requests: list[tuple[str, int, str, int]] = field(default_factory=list)
+    off_requests: list[tuple[str, int, str, int]] = field(default_factory=list)
+    cover: list[tuple[int, str, int, int, int]] = field(default_factory=list)  # day, shift, need, under, over
+
+
+def _sections(path: Path) -> dict[str, list[tuple[int, list[str]]]]:
+    """Section name -> its data lines as (line number, comma-separated fields)."""
+    out: dict[str, list[tuple[int, list[str]]]] = {}
+    current = None
+    for number, raw in enumerate(path.read_text().splitlines(), 1):
+        line = raw.strip()
+        if line.startswith("#"):
+            continue
+        if not line:
+            current = None
+        elif line.startswith("SECTION_"):
+            current = line
+            out[current] = []
+        elif current is None:
+            raise FormatError(f"{path}:{number}: data outside a section: {line!r}")
+        else:
+            out[current].append((number, [f.strip() for f in line.split(",")]))
+    return out
+
+
+def read_instance(path: Path) -> Instance:
+    sections = _sections(path)
+    inst = Instance(path.stem)
+    missing = [s for s in ("SECTION_HORIZON", "SECTION_SHIFTS", "SECTION_STAFF", "SECTION_COVER") if s not in sections]
+    if missing:
+        raise FormatError(f"{path}: missing {', '.join(missing)}")
+    number = 0
+    try:
+        number, fields = sections["SECTION_HORIZON"][0]
+        inst.horizon = int(fields[0])
+        for number, f in sections["SECTION_SHIFTS"]:
+            inst.shifts.append((f[0], int(f[1]), [s for s in f[2].split("|") if s] if len(f) > 2 else []))
+        for number, f in sections["SECTION_STAFF"]:
+            maxima = dict(item.split("=") for item in f[1].split("|") if item)
+            inst.staff.append(dict(id=f[0], max_shifts={k: int(v) for k, v in maxima.items()},
+                                   max_minutes=int(f[2]), min_minutes=int(f[3]), max_run=int(f[4]),
+                                   min_run=int(f[5]), min_off=int(f[6]), max_weekends=int(f[7])))
+        for number, f in sections.get("SECTION_DAYS_OFF", []):
+            inst.days_off.setdefault(f[0], []).extend(int(d) for d in f[1:] if d)
+        for key, target in (("SECTION_SHIFT_ON_REQUESTS", inst.on_requests),
+                            ("SECTION_SHIFT_OFF_REQUESTS", inst.off_requests)):
+            for number, f in sections.get(key, []):
+                target.append((f[0], int(f[1]), f[2], int(f[3])))
+        for number, f in sections["SECTION_COVER"]:
+            inst.cover.append((int(f[0]), f[1], int(f[2]), int(f[3]), int(f[4])))
+    except (ValueError, IndexError) as exc:
+        raise FormatError(f"{path}:{number}: cannot read this line ({exc})") from None
+    return inst
+
+
+def _window(minutes: int) -> str:
+    """Every shift starts at midnight and lasts its length, so a person's shifts on one date overlap."""
+    if not 0 < minutes <= 24 * 60:
+        raise FormatError(f"a shift of {minutes} minutes does not fit in one day")
+    return f"00:00-{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _runs(days: list[int]) -> list[tuple[int, int]]:
+    """Sorted day indexes grouped into (first, last) runs of consecutive days."""
+    out: list[list[int]] = []
+    for d in sorted(set(days)):
+        if out and d == out[-1][1] + 1:
+            out[-1][1] = d
+        else:
+            out.append([d, d])
+    return [(a, b) for a, b in out]
+
+
+def to_rules(inst: Instance) -> RosterRules:
+    """The instance in the project's own rules model: every rule but cover and requests is hard."""
+    day = lambda i: START + timedelta(days=i)  # noqa: E731
+    weekends = inst.horizon // 7
+    shifts = []
+    for sid, minutes, _ in inst.shifts:
+        takers = [s["id"] for s in inst.staff if s["max_shifts"].get(sid, inst.horizon) > 0]
+        everyone = len(takers) == len(inst.staff)
+        shifts.append(Shift(id=sid, windows=_window(minutes), headcount=1, people=[] if everyone else takers))
+    requests: dict[str, list[ShiftRequest]] = {}
+    for want, rows in (("on", inst.on_requests), ("off", inst.off_requests)):
+        for who, i, sid, weight in rows:
+            requests.setdefault(who, []).append(ShiftRequest(date=day(i), shift=sid, want=want, weight=weight))
+    staff = []
+    for s in inst.staff:
+        pid = s["id"]
+        staff.append(Person(
+            name=pid,
+            unavailable=[Unavailability(start=day(a), end=day(b), reason="day off")
+                         for a, b in _runs(inst.days_off.get(pid, []))],
+            max_minutes=s["max_minutes"], min_minutes=s["min_minutes"] or None,
+            max_shifts={k: v for k, v in s["max_shifts"].items() if 0 < v < inst.horizon},
+            max_consecutive_days=s["max_run"] if s["max_run"] < inst.horizon else None,
+            min_consecutive_days=s["min_run"] if s["min_run"] > 1 else None,
+            min_consecutive_days_off=s["min_off"] if s["min_off"] > 1 else None,
+            max_weekends=s["max_weekends"] if s["max_weekends"] < weekends else None,
+            requests=requests.get(pid, [])))
+    settings = RuleSettings(
+        forbidden_successions=[Succession(shift=sid, next=nexts) for sid, _, nexts in inst.shifts if nexts],
+        cover=[CoverTarget(shift=sid, dates=[day(i)], need=need, under=under or None, over=over or None)
+               for i, sid, need, under, over in inst.cover])
+    return RosterRules(organization=inst.name, locale="en", shifts=shifts, staff=staff, rules=settings,
+                       fairness=Fairness(weight=0))
+
+
+def to_problem(inst: Instance, rules: RosterRules) -> Problem:
+    return Problem(rules, START, START + timedelta(days=inst.horizon - 1))
+
+
+def run(path: Path, time_limit: float, workers: int, **options) -> dict:
+    """Solve one instance and price the roster with `check`; the two objectives must agree."""
+    started = time.monotonic()
+    inst = read_instance(path)
+    rules = to_rules(inst)
+    problem = to_problem(inst, rules)
+    result: Result = solve(problem, time_limit=time_limit, workers=workers, explain=False, rolling=False,
+                           parameters=options or None)
+    row = {"instance": inst.name, "objective": result.objective, "bound": result.bound,
+           "status": result.status.value, "seconds": round(time.monotonic() - started, 2),
+           "solve_seconds": round(result.seconds, 2)}
+    if result.roster is not None:
+        report = check_roster(rules, result.roster, problem)
+        row["check_objective"] = report.penalty
+        row["hard_violations"] = len(report.hard)
+        if report.hard or report.penalty != round(result.objective or 0):
+            row["mismatch"] = True
+    return row
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    parser.add_argument("--time-limit", type=float, default=60.0)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--subsolvers", default="max_lp",
+                        help="CP-SAT full-problem subsolvers, comma-separated ('' = CP-SAT's default portfolio)")
+    args = parser.parse_args(argv)
+    options = {"subsolvers": args.subsolvers.split(",")} if args.subsolvers else {}
+    failed = 0
+    for path in args.files:
+        try:
+            row = run(path, args.time_limit, args.workers, **options)
+        except (OSError, FormatError) as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            failed += 1
+            continue
+        failed += bool(row.get("mismatch"))
+        print(json.dumps(row), flush=True)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

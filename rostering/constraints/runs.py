@@ -1,0 +1,103 @@
+"""Runs of working days and days off, per person (连续上班天数、连续休息天数).
+
+- at most `max_consecutive_days` working days in a row;
+- at least `min_consecutive_days` working days in a row, and at least
+  `min_consecutive_days_off` days off in a row, for every run that lies inside the range.
+
+A run that touches the first or last date may be shorter than the minimum: what happens
+outside the range is not known here (this is also how the published Curtois & Qu bounds
+are computed). A day counts as worked when the person holds a duty that day (leader tiers
+aside); the counts are exact whenever a person holds at most one duty a day.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from weakref import WeakKeyDictionary
+
+from ..problem import Key, Problem
+from ..rules import Person, RuleValue, rule_value
+from .base import Requirement, Rule
+
+DayTerms = tuple[tuple[Key, int], ...]
+_CACHE: "WeakKeyDictionary[Problem, dict[str, list[DayTerms]]]" = WeakKeyDictionary()
+
+
+def duty_days(problem: Problem) -> dict[str, list[DayTerms]]:
+    """Per person, per day of the range (in order), the keys of the duties they may hold that day."""
+    if problem in _CACHE:
+        return _CACHE[problem]
+    index = {d.date: i for i, d in enumerate(problem.days)}
+    out: dict[str, list[list]] = {p.name: [[] for _ in problem.days] for p in problem.people}
+    for slot in problem.slots:
+        if slot.shift.leader:
+            continue
+        i, sid, day = index[slot.date], slot.shift.id, slot.date
+        for name in problem.eligible[slot.id]:
+            out[name][i].append(((name, day, sid), 1))
+    frozen = {name: [tuple(d) for d in days] for name, days in out.items()}
+    _CACHE[problem] = frozen
+    return frozen
+
+
+def personal(person: Person, field: str, default: RuleValue | None) -> tuple[int | None, int | None]:
+    """(bound, weight) of a run or weekend setting: the person's own value, else the office default."""
+    value, weight = rule_value(getattr(person, field) if getattr(person, field) is not None else default)
+    return (None if value is None else int(value)), weight
+
+
+def negated(terms: DayTerms) -> DayTerms:
+    return tuple((k, -c) for k, c in terms)
+
+
+@dataclass
+class Runs(Rule):
+    family = "runs"
+
+    def requirements(self, problem: Problem):
+        days = [d.date for d in problem.days]
+        settings = problem.rules.rules
+        by_day = duty_days(problem)
+        for person in problem.people:
+            worked = by_day[person.name]
+            longest = personal(person, "max_consecutive_days", None)
+            shortest = personal(person, "min_consecutive_days", settings.min_consecutive_days)
+            rest = personal(person, "min_consecutive_days_off", settings.min_consecutive_days_off)
+            if longest[0] is not None:
+                yield from self._at_most(person.name, days, worked, *longest)
+            if shortest[0] is not None and shortest[0] > 1:
+                yield from self._no_short_runs(person.name, days, worked, *shortest, working=True)
+            if rest[0] is not None and rest[0] > 1:
+                yield from self._no_short_runs(person.name, days, worked, *rest, working=False)
+
+    def _at_most(self, name: str, days: list[date], worked: list[DayTerms], limit: int, weight: int | None):
+        """No limit+1 consecutive days all worked."""
+        for i in range(len(days) - limit):
+            terms = tuple(t for d in worked[i:i + limit + 1] for t in d)
+            if len(terms) <= limit:
+                continue
+            yield Requirement(self.family, terms, hi=limit, weight=weight, date=days[i], people=(name,),
+                              message="v_runs_max", fix="v_consecutive_fix",
+                              params=(("person", name), ("date", days[i].isoformat()), ("limit", limit)))
+
+    def _no_short_runs(self, name: str, days: list[date], worked: list[DayTerms], least: int,
+                       weight: int | None, working: bool):
+        """Forbid each run of k < least days (worked, or off) that has a day of the other kind on both sides.
+
+        For working runs: off(i) ∧ on(i+1..i+k) ∧ off(i+k+1) is ruled out by
+        on(i) + Σ(1 − on(mid)) + on(i+k+1) ≥ 1; for runs off, the roles swap."""
+        message, fix = ("v_runs_min", "v_runs_min_fix") if working else ("v_runs_off", "v_runs_off_fix")
+        for k in range(1, least):
+            for i in range(len(days) - k - 1):
+                inside = tuple(t for d in worked[i + 1:i + k + 1] for t in d)
+                sides = worked[i] + worked[i + k + 1]
+                if (working and not inside) or (not working and not (worked[i] and worked[i + k + 1])):
+                    continue  # such a run cannot happen
+                if working:
+                    terms, const = sides + negated(inside), k
+                else:
+                    terms, const = negated(sides) + inside, 2
+                yield Requirement(self.family, terms, lo=1, const=const, weight=weight, date=days[i + 1],
+                                  people=(name,), message=message, fix=fix,
+                                  params=(("person", name), ("date", days[i + 1].isoformat()),
+                                          ("days", k), ("least", least)))
