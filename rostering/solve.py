@@ -106,7 +106,7 @@ def solve(problem: Problem, time_limit: float = 30.0, workers: int = 2, seed: in
             return Result(Status.OPTIMAL, hint, proven, proven, time.monotonic() - started, 1)
     rules = rules_for(problem)
     fairness = Fairness(problem.rules.fairness.weight)
-    model = build_model(problem, rules, fairness, symmetry_breaking=keep is None and hint is None)
+    model = build_model(problem, rules, fairness)
     if fixed is not None:
         pinned = fixed.keys
         for key, var in model.x.items():
@@ -214,7 +214,7 @@ def explain_infeasible(problem: Problem, time_limit: float = 5.0) -> list[str]:
     if short:
         return short
     rules = rules_for(problem)
-    model = build_model(problem, rules, None, explain=True, symmetry_breaking=False)
+    model = build_model(problem, rules, None, explain=True)
     literals = list(model.assumptions.values())
     model.cp.add_assumptions(literals)
     solver = _parameters(time_limit, 1, 0)  # cores come from the single-thread search

@@ -62,7 +62,7 @@ def random_rules(rng: random.Random) -> RosterRules:
 
 def model_accepts(problem: Problem, roster: Roster) -> bool:
     """CP-SAT's verdict on a fixed roster: every candidate variable pinned to the roster."""
-    model = build_model(problem, rules_for(problem), Fairness(0), symmetry_breaking=False)
+    model = build_model(problem, rules_for(problem), Fairness(0))
     chosen = roster.keys
     if any(key not in model.x for key in chosen):
         return False  # no variable: the model cannot place that person there
