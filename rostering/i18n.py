@@ -272,6 +272,51 @@ MESSAGES.update({
 })
 
 
+# --- issue 6: rolling holiday rotation (rotation.py, constraints/holiday_rotation.py, cli/holidays.py) ---
+MESSAGES.update({
+    "rule_holiday_rotation": ("节假日滚动排班", "Holiday rotation"),
+    "rule_holiday_plan": ("节假日值班计划", "Holiday plan"),
+    "rotation_others": ("其他节假日", "other holidays"),
+    "rotation_never": ("从未值过", "never"),
+    "rotation_shift_twice": ("班次 {shift} 已归入轮换“{other}”；一个班次只能按一个轮换排",
+                             "shift {shift} already follows the rotation '{other}'; a shift can follow one rotation only"),
+    "v_holiday_rotation_due": ("按滚动排班，{occasion}轮到 {unit} 值班 {bound} 次，实际 {have} 次（上次{track}：{last}）",
+                               "by the holiday rotation {unit} is due {bound} time(s) in {occasion}, served {have} "
+                               "(last {track}: {last})"),
+    "v_holiday_rotation_due_fix": ("安排其值班；确实不能来的，本次跳过，下次排在最前",
+                                   "roster them; if they really cannot come they are skipped and first in line next time"),
+    "v_holiday_rotation_early": ("按滚动排班，{occasion}还没轮到 {unit}（上次{track}：{last}），应至多 {bound} 次，"
+                                 "实际 {have} 次；本次应由 {due} 值班",
+                                 "by the holiday rotation {unit} is not yet due in {occasion} (last {track}: {last}): "
+                                 "at most {bound}, served {have}; due now: {due}"),
+    "v_holiday_rotation_early_fix": ("换给排在前面的人", "give the duty to someone earlier in line"),
+    "v_holiday_rotation_groups": ("{date} 有 {have} 个部门值班，按轮换每天应由 {bound} 个部门值班",
+                                  "{have} groups are on duty on {date}; the rotation gives each day to {bound}"),
+    "v_holiday_rotation_groups_fix": ("当天的班交给同一个部门", "give the day's duties to one group"),
+    "v_holiday_plan": ("按已批准的节假日值班计划，{date} {shift} 应由 {person} 值班",
+                       "the approved holiday plan has {person} on {shift} on {date}"),
+    "v_holiday_plan_fix": ("按计划安排；确需变动的，修改计划后重新报批",
+                           "keep the plan, or change the plan and have it approved again"),
+    "seed_columns": ("{path}：需要“日期”和“姓名”两列（可加“班次”列）",
+                     "{path}: needs the columns date and person (shift is optional)"),
+    "seed_bad_date": ("日期“{value}”应写成 2025-10-01", "the date '{value}' should read like 2025-10-01"),
+    "seed_empty": ("{path}：没有值班记录", "{path}: no duty rows"),
+    "seed_not_holiday": ("{date} 不在节假日期间", "{date} is not in a holiday period"),
+    "seed_no_shift": ("{person} 在 {date} 没有可归入轮换的班次；请加“班次”列",
+                      "{person} has no rotation shift on {date}; add a shift column"),
+    "seed_done": ("已把 {n} 条往年节假日值班记录（{holidays} 个假期）记入台账 {db}",
+                  "recorded {n} past holiday duties ({holidays} holidays) in the ledger {db}"),
+    "plan_bad_output": ("{path}：节假日计划只能输出 .xlsx", "{path}: the holiday plan is written as .xlsx only"),
+    "plan_span": ("{year}年节假日", "Holidays {year}"),
+    "plan_no_holidays": ("{year} 年没有按规则需要值班的节假日", "no holiday in {year} needs duty under these rules"),
+    "plan_failed": ("{holiday}排不出：", "{holiday} cannot be planned:"),
+    "plan_line": ("{holiday}：{people}", "{holiday}: {people}"),
+    "plan_kept": ("按节假日计划 {path} 安排 {n} 个班", "{n} duties kept from the holiday plan {path}"),
+    "plan_not_plan": ("{path}：不是节假日值班计划（其中有非节假日的日期，如 {date}）",
+                      "{path}: not a holiday plan (it has dates outside holidays, e.g. {date})"),
+    "stats_last": ("上次{track}", "Last {track}"),
+})
+
 def t(msg_id: str, locale: str = "zh", **kwargs: object) -> str:
     """The message `msg_id` in `locale` ('zh' or 'en'), formatted with kwargs."""
     zh, en = MESSAGES[msg_id]

@@ -313,6 +313,19 @@ def cross_check(rules: RosterRules, where: Located) -> list[Diagnostic]:
     for i, cov in enumerate(rules.substitution.cover):
         check_names(cov.shifts, shift_ids, "shift", ("substitution", "cover", i, "shifts"))
         check_names(cov.groups, groups, "group", ("substitution", "cover", i, "groups"))
+    governed: dict[str, str] = {}
+    for i, rot in enumerate(rules.holiday_rotation):
+        at = ("holiday_rotation", i)
+        check_names(rot.shifts, shift_ids, "shift", at + ("shifts",))
+        check_names(rot.groups, groups, "group", at + ("groups",))
+        check_names(rot.roles, roles, "role", at + ("roles",))
+        check_names(rot.people, names, "person", at + ("people",))
+        check_names(rot.separate, periods, "period", at + ("separate",))
+        for j, shift in enumerate(rot.shifts):
+            if shift in governed:  # two orders for one shift cannot both hold
+                out.append(where.diag(at + ("shifts", j), t("rotation_shift_twice", loc, shift=shift,
+                                                            other=governed[shift])))
+            governed.setdefault(shift, rot.name)
     if out:
         return out
     # Semantic checks only make sense once every name resolves.

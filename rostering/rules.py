@@ -397,6 +397,32 @@ class Substitution(Strict):
     approval: Literal["leader_on_duty", "none"] = "leader_on_duty"
 
 
+class HolidayRotation(Strict):
+    """滚动排班: holiday duty of some shifts goes to whoever served longest ago, across holidays and years.
+
+    Each holiday in `separate` keeps its own order (who did 春节 last); all other holidays share
+    one order. The order comes from the duty ledger (what was served, after covers and swaps).
+    Whoever is next in line but cannot come is skipped this time and stays first in line."""
+
+    name: str
+    shifts: list[str] = Field(description="the holiday shifts or leader tiers this rotation fills")
+    unit: Literal["person", "group"] = Field(default="person",
+                                             description="who takes turns: people, or whole groups (科室) by day")
+    groups: list[str] = Field(default_factory=list, description="who rotates; empty: all eligible for the shifts")
+    roles: list[str] = Field(default_factory=list)
+    people: list[str] = Field(default_factory=list)
+    separate: list[str] = Field(default_factory=lambda: ["春节", "国庆节"],
+                                description="holiday periods with an order of their own; the rest share one")
+    per_day: int | None = Field(default=None, ge=1, description="unit group: groups on duty per holiday day (1)")
+    weight: int = Field(default=1000, ge=1, description="cost of one turn out of order")
+
+    @model_validator(mode="after")
+    def _per_day_for_groups(self):
+        if self.per_day is not None and self.unit != "group":
+            raise ValueError("per_day applies to unit: group; for people the shifts' headcount says how many serve")
+        return self
+
+
 class RosterRules(Strict):
     organization: str
     locale: Literal["zh", "en"] = "zh"
@@ -412,7 +438,7 @@ class RosterRules(Strict):
     rules: RuleSettings = Field(default_factory=RuleSettings)
     fairness: Fairness = Field(default_factory=Fairness)
     substitution: Substitution = Field(default_factory=Substitution)
-    holiday_rotation: dict | None = None
+    holiday_rotation: list[HolidayRotation] = Field(default_factory=list)
 
     @property
     def all_shifts(self) -> list[Shift]:

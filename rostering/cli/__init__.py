@@ -10,4 +10,4 @@ def main() -> None:
     """Build, check and print duty rosters (值班表)."""
 
 
-from . import basics, generate, check, ledger  # noqa: E402,F401  (commands register themselves on `main`)
+from . import basics, generate, check, ledger, holidays  # noqa: E402,F401  (commands register themselves on `main`)

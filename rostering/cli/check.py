@@ -14,6 +14,7 @@ from ..i18n import t
 from ..io import load_roster, save_roster
 from ..problem import Problem
 from . import main
+from .holidays import with_rotation
 from .ledger import open_ledger
 from .options import db_option, format_option, handle_errors, read_rules, rules_argument
 
@@ -92,7 +93,8 @@ def check(rules_file, roster_file, covers, swaps, apply_, approved_by, db, fmt):
     if not covers and not swaps:
         if apply_:
             raise ChangeError(t("apply_needs_change", loc))
-        report = check_roster(rules, roster)
+        report = check_roster(rules, roster, with_rotation(Problem(rules, roster.start, roster.end), rules_file, db,
+                                                            None))  # 滚动排班: who was due, from the ledger
         edits = hand_edits(roster_file, rules)
         if fmt == "text" and edits and (edits["removed"] or edits["added"]):
             click.echo(t("hand_edits", loc, removed=len(edits["removed"]), added=len(edits["added"])))
@@ -104,7 +106,7 @@ def check(rules_file, roster_file, covers, swaps, apply_, approved_by, db, fmt):
 
     changes = [parse_cover(c, rules) for c in covers] + [parse_swap(s, rules) for s in swaps]
     changed = apply_changes(roster, changes, rules)
-    problem = Problem(rules, roster.start, roster.end)
+    problem = with_rotation(Problem(rules, roster.start, roster.end), rules_file, db, None)
     before = {_violation_key(v) for v in check_roster(rules, roster, problem).violations}
     after = check_roster(rules, changed, problem)
     policy = [v for c in changes for v in policy_violations(rules, c)]

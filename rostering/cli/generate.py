@@ -12,6 +12,7 @@ from ..io import check_output, load_roster, save_roster_files
 from ..problem import Problem
 from ..summary import person_counts, render_counts
 from . import main
+from .holidays import plan_option, with_rotation
 from .ledger import ledger_prior_load
 from .options import date_range, db_option, force_option, format_option, handle_errors, period_options, read_rules, rules_argument
 from .prior import prior_option, read_prior_load
@@ -28,6 +29,7 @@ from .prior import prior_option, read_prior_load
 @click.option("--progress/--no-progress", default=None, help="Show solver progress on stderr (default: when interactive).")
 @prior_option
 @db_option
+@plan_option
 @click.option("--keep", type=click.Path(dir_okay=False), metavar="ROSTER",
               help="Re-plan: keep as much of this roster as the rules allow, and print what changed.")
 @click.option("--log-sheets", is_flag=True,
@@ -36,7 +38,7 @@ from .prior import prior_option, read_prior_load
 @format_option
 @force_option
 @handle_errors
-def generate(rules_file, month, start, end, outputs, time_limit, seed, workers, progress, prior, db, keep,
+def generate(rules_file, month, start, end, outputs, time_limit, seed, workers, progress, prior, db, plan, keep,
              log_sheets, per_person, fmt, force):
     """Solve a roster for a month or date range and write it."""
     from ..solve import print_progress, solve  # ortools loads only for commands that solve
@@ -48,7 +50,7 @@ def generate(rules_file, month, start, end, outputs, time_limit, seed, workers, 
     for name, value in (ledger_prior_load(rules_file, db, rules, first) or {}).items():
         prior_load[name] = prior_load.get(name, 0) + value  # --prior and the ledger's served load add up
     kept = load_roster(keep, rules) if keep else None
-    problem = Problem(rules, first, last, prior_load=prior_load or None)
+    problem = with_rotation(Problem(rules, first, last, prior_load=prior_load or None), rules_file, db, plan)
     show = sys.stderr.isatty() if progress is None else progress
     result = solve(problem, time_limit=time_limit, workers=workers, seed=seed,
                    progress=print_progress if show else None, keep=kept)

@@ -17,6 +17,7 @@ from ..i18n import t
 from ..io import load_roster
 from ..io.safe import write_atomically
 from ..ledger import Ledger, default_path
+from ..rotation import add_last_served, ledger_turns
 from ..rules import RosterRules
 from . import main
 from .options import db_option, force_option, format_option, handle_errors, read_rules, rules_argument
@@ -129,6 +130,10 @@ def stats_table(rows: list[dict], locale: str) -> tuple[list[str], list[list]]:
     body = [[r["person"], r["group"], r["weekday_nights"], r["weekends"], *[r["holidays"].get(p, 0) for p in periods],
              r["holiday_total"], r["covers_given"], r["covers_received"], r["swaps"], r["total"], r["load"]]
             for r in rows]
+    tracks = list(dict.fromkeys(track for r in rows for track in r.get("last_served", {})))
+    header += [t("stats_last", locale, track=track) for track in tracks]
+    for line, r in zip(body, rows):
+        line += [r["last_served"].get(track, "") for track in tracks]
     return header, body
 
 
@@ -172,6 +177,7 @@ def stats(rules_file, year, output, db, fmt, force):
         raise RosterFileError(t("stats_bad_output", loc, path=output))
     with open_ledger(rules_file, db, rules, create=False) as ledger:
         rows = ledger.year_stats(year, rules)
+        add_last_served(rows, rules, ledger_turns(ledger), date(year, 12, 31))  # 滚动排班: last 春节, 国庆节 …
     if not rows:
         click.echo(t("stats_empty", loc, year=year), err=True)
     header, body = stats_table(rows, loc)

@@ -11,6 +11,7 @@ from .coverage import Coverage
 from .cover_targets import CoverTargets
 from .eligibility import Eligibility
 from .fairness import Fairness
+from .holiday_rotation import HolidayPlan, RollingRotation, holiday_rules
 from .limits import CountLimit
 from .rotation import WeeklyRotation
 from .sequences import MaxConsecutive
@@ -33,6 +34,8 @@ FAMILIES: dict[str, type] = {
     "limit": CountLimit,
     "rotation": WeeklyRotation,
     "fairness": Fairness,
+    "holiday_rotation": RollingRotation,
+    "holiday_plan": HolidayPlan,
     "cover_target": CoverTargets,
     "runs": Runs,
     "workload": Workload,
@@ -58,6 +61,7 @@ def rules_for(problem: Problem) -> list[Rule]:
         out.append(MaxConsecutive(int(nights), weight, nights_only=True))
     out += [CountLimit(lim) for lim in settings.limits]
     out += [WeeklyRotation(cycle) for cycle in settings.rotation]
+    out += holiday_rules(problem)
     out += _personal_rules(problem)
     return out
 
