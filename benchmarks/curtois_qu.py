@@ -172,15 +172,53 @@ def run(path: Path, time_limit: float, workers: int, **options) -> dict:
     return row
 
 
+def best_known(folder: Path) -> dict[str, tuple[int | None, int | None]]:
+    """Instance -> (best known UB, Gurobi 10-minute result) from the folder's BEST_KNOWN.md tables, if present."""
+    out: dict[str, list] = {}
+    path = folder / "BEST_KNOWN.md"
+    if not path.exists():
+        return {}
+    table = 0
+    for line in path.read_text().splitlines():
+        if line.startswith("## Table"):
+            table += 1
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if not cells[0].startswith("Instance") or not cells[0][8:].isdigit():
+            continue
+        entry = out.setdefault(cells[0], [None, None])
+        number = lambda text: int(text) if text.isdigit() else None  # noqa: E731
+        if table == 1 and len(cells) > 5:
+            entry[0] = number(cells[5])
+        elif table == 2 and len(cells) > 3:
+            entry[1] = number(cells[3])
+    return {k: (v[0], v[1]) for k, v in out.items()}
+
+
+def markdown(rows: list[dict], known: dict, note: str) -> str:
+    """The results table: objective, best known, gap, bound, time, and the Gurobi 10-minute column."""
+    lines = [note, "", "| Instance | Objective | Best known | Gap % | Bound | Status | Seconds | Gurobi 10 min |",
+             "|---|---:|---:|---:|---:|---|---:|---:|"]
+    for row in rows:
+        ub, gurobi = known.get(row["instance"], (None, None))
+        objective = row.get("objective")
+        gap = f"{100 * (objective - ub) / ub:.2f}" if objective is not None and ub else "–"
+        fmt = lambda v: "–" if v is None else f"{v:g}"  # noqa: E731
+        lines.append(f"| {row['instance']} | {fmt(objective)} | {fmt(ub)} | {gap} | {fmt(row.get('bound'))} | "
+                     f"{row['status']} | {row['seconds']:.1f} | {fmt(gurobi)} |")
+    return "\n".join(lines) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("files", nargs="+", type=Path, metavar="FILE")
     parser.add_argument("--time-limit", type=float, default=60.0)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--subsolvers", default="max_lp",
+    parser.add_argument("--subsolvers", default="lb_tree_search",
                         help="CP-SAT full-problem subsolvers, comma-separated ('' = CP-SAT's default portfolio)")
     args = parser.parse_args(argv)
+    parser.add_argument("--markdown", type=Path, help="also write a results table here (best known from BEST_KNOWN.md)")
     options = {"subsolvers": args.subsolvers.split(",")} if args.subsolvers else {}
+    rows = []
     failed = 0
     for path in args.files:
         try:
@@ -190,7 +228,12 @@ def main(argv: list[str] | None = None) -> int:
             failed += 1
             continue
         failed += bool(row.get("mismatch"))
+        rows.append(row)
         print(json.dumps(row), flush=True)
+    if args.markdown and rows:
+        note = (f"Time limit {args.time_limit:g} s, {args.workers} workers, subsolvers "
+                f"{args.subsolvers or 'default'}; seconds include reading and model building.")
+        args.markdown.write_text(markdown(rows, best_known(args.files[0].parent), note))
     return 1 if failed else 0
 
 
