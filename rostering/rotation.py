@@ -197,12 +197,6 @@ def plan_of(problem: Problem) -> Roster | None:
     return getattr(problem, "holiday_plan", None)
 
 
-def told_apart(problem: Problem) -> set[str]:
-    """People the rotation history or the plan distinguish, whom no symmetry argument may reorder."""
-    plan = plan_of(problem)
-    return {turn.person for turn in history_of(problem)} | ({a.person for a in plan.assignments} if plan else set())
-
-
 def ledger_turns(ledger) -> list[Turn]:
     """Every holiday duty of the ledger's current versions, after covers and swaps."""
     return [Turn(r.date, r.shift, r.person, r.group, r.period) for r in ledger.served(EARLIEST, date.max)
