@@ -215,8 +215,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--subsolvers", default="lb_tree_search",
                         help="CP-SAT full-problem subsolvers, comma-separated ('' = CP-SAT's default portfolio)")
-    args = parser.parse_args(argv)
     parser.add_argument("--markdown", type=Path, help="also write a results table here (best known from BEST_KNOWN.md)")
+    args = parser.parse_args(argv)
     options = {"subsolvers": args.subsolvers.split(",")} if args.subsolvers else {}
     rows = []
     failed = 0

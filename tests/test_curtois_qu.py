@@ -125,9 +125,11 @@ def test_reader_names_file_and_line_of_a_bad_row(tmp_path):
 def test_cli_prints_one_json_line_per_instance(tmp_path, capsys):
     instance = tmp_path / "Tiny.txt"
     instance.write_text(TINY)
-    assert cq.main([str(instance), "--time-limit", "5", "--workers", "1"]) == 0
+    table = tmp_path / "results.md"
+    assert cq.main([str(instance), "--time-limit", "5", "--workers", "1", "--markdown", str(table)]) == 0
     row = json.loads(capsys.readouterr().out.strip())
     assert set(row) >= {"instance", "objective", "bound", "status", "seconds"}
+    assert f"| Tiny | {row['objective']:g} | – | – |" in table.read_text()  # no best known for a made-up instance
 
 
 def test_new_messages_exist_in_both_languages():
