@@ -94,8 +94,9 @@ class DutyCalendar:
             return ("adjusted_workday" if weekend else "workday"), None
         if day in self.extra_holidays:
             return "holiday", self.extra_holidays[day] or None
-        if day in cn:
-            return "holiday", _canonical(cn[day])
+        if day in cn:  # two holidays on one date come as "中秋节; 国庆节": the first names the day
+            names = [n for n in (_canonical(part) for part in re.split(r"[;；]\s*", cn[day])) if n]
+            return "holiday", names[0] if names else None
         return ("weekend" if weekend else "workday"), None
 
     def days(self, start: date, end: date) -> list[Day]:
@@ -113,8 +114,10 @@ class DutyCalendar:
             names: list[str] = []
             for r in run:
                 n = kinds[r][1]
-                if n and n not in names:
-                    names.append(n)
+                whole = cn.get(r, "") if r not in self.extra_holidays else (n or "")
+                for part in [n] + [_canonical(x) for x in re.split(r"[;；]\s*", whole)]:
+                    if part and part not in names:
+                        names.append(part)
             if names:
                 for r in run:
                     period_of[r] = "、".join(names)

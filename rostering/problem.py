@@ -90,6 +90,10 @@ class Problem:
             Slot(day, s, s.headcount_on(day.kind), s.windows_for(day.season))
             for day in self.days for s in self.shifts if runs_on(s, day)]
         self.slot_at = {slot.id: slot for slot in self.slots}
+        # Rolling holiday rotation: who served which holiday before, and an approved plan to keep
+        # (`rotation.attach` fills them from the ledger / a plan file).
+        self.holiday_history: tuple = ()
+        self.holiday_plan = None
 
     # -- who may take what -------------------------------------------------
     def unavailability(self, person: Person, slot: Slot):

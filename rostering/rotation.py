@@ -184,17 +184,17 @@ def add_last_served(rows: list[dict], rules: RosterRules, history: Iterable[Turn
 # -- the state a problem is solved or checked against -------------------------------------
 def attach(problem: Problem, history: Iterable[Turn] = (), plan: Roster | None = None) -> Problem:
     """Give a problem its rotation history (and an approved holiday plan to keep); returns it."""
-    problem.holiday_history = tuple(history)  # type: ignore[attr-defined]
-    problem.holiday_plan = plan  # type: ignore[attr-defined]
+    problem.holiday_history = tuple(history)
+    problem.holiday_plan = plan
     return problem
 
 
 def history_of(problem: Problem) -> tuple[Turn, ...]:
-    return getattr(problem, "holiday_history", ())
+    return problem.holiday_history
 
 
 def plan_of(problem: Problem) -> Roster | None:
-    return getattr(problem, "holiday_plan", None)
+    return problem.holiday_plan
 
 
 def ledger_turns(ledger) -> list[Turn]:

@@ -197,6 +197,7 @@ def rolling_hint(problem: Problem, budget: float, workers: int, seed: int,
                 prior[a.person] = prior.get(a.person, 0) + problem.load(slot) / 10
         days = [d for d in problem.days if window_start <= d.date <= last]
         sub = Problem(problem.rules, window_start, last, prior_load=prior, days=days)
+        sub.holiday_history, sub.holiday_plan = problem.holiday_history, problem.holiday_plan
         pinned = [a for a in chosen if a.date >= window_start]
         if fixed is not None:
             pinned += [a for a in fixed.assignments if window_start <= a.date <= last]

@@ -113,3 +113,10 @@ def test_cli_calendar_english(tmp_path):
     assert rows["2026-10-01"]["period"] == "National Day"
     text = CliRunner().invoke(main, ["calendar", str(path), "--month", "2026-10"])
     assert "Holiday" in text.output and "National Day" in text.output
+
+
+def test_two_holidays_on_one_date_give_one_clean_period_name():
+    days = kinds(PLAIN, date(2028, 9, 28), date(2028, 10, 8))
+    assert days[date(2028, 10, 3)].period == "国庆节、中秋节"
+    assert days[date(2028, 10, 3)].holiday in ("中秋节", "国庆节")
+    assert {d.period for d in days.values() if d.kind == "holiday"} == {"国庆节、中秋节"}
