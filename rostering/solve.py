@@ -90,18 +90,18 @@ ROLLING_DAYS = 45  # longer ranges get a month-by-month hint first
 def solve(problem: Problem, time_limit: float = 30.0, workers: int = 2, seed: int = 0,
           progress: Callable[[str], None] | None = None, keep: Roster | None = None,
           explain: bool = True, fixed: Roster | None = None, rolling: bool = True,
-          parameters: dict | None = None) -> Result:
+          parameters: dict | None = None, pin_dates: set[date] | None = None) -> Result:
     """Build the model from every rule, solve it, and read the roster back.
 
     With `keep`, assignments of that roster are kept where the rules allow (re-planning),
     each change costing more than any fairness gain. With `fixed`, the assignments on
-    the dates `fixed` spans are pinned exactly (e.g. days already served). `rolling=False`
+    the dates `fixed` spans (or `pin_dates`) are pinned exactly (e.g. days already served). `rolling=False`
     skips the month-by-month hint; `parameters` overrides CP-SAT parameters by name."""
     started = time.monotonic()
     hint = None
     if rolling and keep is None and (problem.end - problem.start).days + 1 > ROLLING_DAYS:
         hint = rolling_hint(problem, budget=time_limit * 0.5, workers=workers, seed=seed, fixed=fixed)
-        proven = _proven_by_floor(problem, hint, fixed) if hint is not None else None
+        proven = _proven(problem, hint, _floor_cost(problem, fixed)) if hint is not None else None
         if proven is not None:
             return Result(Status.OPTIMAL, hint, proven, proven, time.monotonic() - started, 1)
     rules = rules_for(problem)
@@ -110,7 +110,7 @@ def solve(problem: Problem, time_limit: float = 30.0, workers: int = 2, seed: in
     if fixed is not None:
         pinned = fixed.keys
         for key, var in model.x.items():
-            if fixed.start <= key[1] <= fixed.end:
+            if (key[1] in pin_dates) if pin_dates is not None else (fixed.start <= key[1] <= fixed.end):
                 model.cp.add(var == int(key in pinned))
         if any(k not in model.x for k in pinned if problem.start <= k[1] <= problem.end):
             model.cp.add_bool_or([])  # a pinned assignment the rules forbid outright
@@ -139,9 +139,17 @@ def solve(problem: Problem, time_limit: float = 30.0, workers: int = 2, seed: in
         roster = Roster(problem.start, problem.end, chosen,
                         {"organization": problem.rules.organization, "status": status.value})
         has_objective = bool(model.objective_terms() or extra)
-        return Result(status, roster, solver.objective_value if has_objective else 0,
-                      solver.best_objective_bound if has_objective else 0, seconds,
-                      callback.count if callback else 1)
+        objective = solver.objective_value if has_objective else 0
+        bound = solver.best_objective_bound if has_objective else 0
+        hint_cost = _cost(problem, hint) if hint is not None and not extra else None
+        if hint_cost is not None and hint_cost < objective:  # the search ran out of time below its hint
+            roster, objective, status = hint, float(hint_cost), Status.FEASIBLE
+        return Result(status, roster, objective, bound, seconds, callback.count if callback else 1)
+    if status is Status.UNKNOWN and hint is not None and not extra:
+        hint_cost = _cost(problem, hint)
+        if hint_cost is not None:  # no time left for the whole-range search: the hint is the answer
+            floor = _floor_cost(problem, fixed)
+            return Result(Status.FEASIBLE, hint, float(hint_cost), float(floor or 0), seconds, 1)
     conflicts: list[str] = []
     if status is Status.INFEASIBLE and explain:
         conflicts = explain_infeasible(problem, time_limit=min(10.0, max(2.0, time_limit)))
@@ -159,54 +167,100 @@ def _months(problem: Problem) -> list[tuple]:
     return out
 
 
-def _proven_by_floor(problem: Problem, roster: Roster, fixed: Roster | None) -> float | None:
-    """The roster's objective when it provably cannot be beaten, else None.
-
-    The objective is soft penalties (≥ 0) plus weighted fairness spreads, and each
-    pool's spread is at least its floor from total demand; a roster that keeps every
-    hard rule and costs exactly the sum of floors is therefore optimal."""
-    from .checking import check_roster
-    from .model import pool_spread_floor
+def _floor_cost(problem: Problem, fixed: Roster | None) -> int | None:
+    """A lower bound on the objective: soft penalties are ≥ 0 and each pool's spread is at least
+    its floor from total demand (None where that floor does not hold: pinned days, soft coverage)."""
     from .constraints.coverage import Coverage
+    from .model import pool_spread_floor
     if fixed is not None or not any(isinstance(r, Coverage) for r in rules_for(problem)):
         return None
-    report = check_roster(problem.rules, roster, problem)
-    if not report.ok or report.penalty:
+    return problem.rules.fairness.weight * sum(
+        pool_spread_floor(problem, names) for names in problem.pools.values() if len(names) > 1)
+
+
+def _proven(problem: Problem, roster: Roster, floor: int | None) -> float | None:
+    """The roster's objective when it keeps every hard rule and meets the lower bound, else None."""
+    cost = _cost(problem, roster)
+    return float(cost) if floor is not None and cost == floor else None
+
+
+def _reoptimise_block(problem: Problem, current: list[Assignment], first: date, last: date, seconds: float,
+                      workers: int, seed: int, fixed: Roster | None, margin: int = 6) -> list[Assignment] | None:
+    """Solve the dates first..last again with every other assignment held as it is.
+
+    The days just around the block are pinned, so rules spanning the block's edges (rest,
+    runs, weekly limits) still hold; everything further away enters as prior load, so
+    the block levels the whole range's load, not its own."""
+    lo = max(problem.start, first - timedelta(days=margin))
+    later = any(a.date > last for a in current)
+    hi = min(problem.end, last + timedelta(days=margin)) if later else last
+    prior: dict[str, float] = {}
+    for a in current:
+        slot = problem.slot_at.get((a.date, a.shift))
+        if slot is not None and not lo <= a.date <= hi:
+            prior[a.person] = prior.get(a.person, 0) + problem.load(slot) / 10
+    sub = Problem(problem.rules, lo, hi, prior_load=prior, days=[d for d in problem.days if lo <= d.date <= hi])
+    sub.holiday_history, sub.holiday_plan = problem.holiday_history, problem.holiday_plan
+    edges = {d.date for d in sub.days if not first <= d.date <= last}
+    pinned = [a for a in current if a.date in edges]
+    if fixed is not None:
+        edges |= {d.date for d in sub.days if fixed.start <= d.date <= fixed.end}
+        pinned += [a for a in fixed.assignments if first <= a.date <= last]
+    result = solve(sub, time_limit=seconds, workers=workers, seed=seed, explain=False,
+                   fixed=Roster(lo, hi, pinned) if edges else None, pin_dates=edges, rolling=False)
+    if not result.found:
         return None
-    weight = problem.rules.fairness.weight
-    cost = weight * sum(report.fairness_spread.values())
-    floor = weight * sum(pool_spread_floor(problem, names) for names in problem.pools.values() if len(names) > 1)
-    return float(cost) if cost == floor else None
+    return [a for a in current if not first <= a.date <= last] + [
+        a for a in result.roster.assignments if first <= a.date <= last]
 
 
 def rolling_hint(problem: Problem, budget: float, workers: int, seed: int,
-                 fixed: Roster | None = None, overlap_days: int = 6) -> Roster | None:
-    """A long range solved month by month, each month carrying the load served so far.
+                 fixed: Roster | None = None) -> Roster | None:
+    """A long range solved month by month, then improved month by month until no month helps.
 
-    This is what an office does by hand (and what the ledger does across months); it
-    gives the whole-range model a fair starting point, which it then improves or proves."""
+    The first pass is what an office does by hand (each month carrying the load served so
+    far); later passes re-solve each month against all the others (a large-neighbourhood
+    search whose neighbourhoods are months). The result is a fair starting point for the
+    whole-range model, or already provably optimal (see `_proven`)."""
+    deadline = time.monotonic() + budget
     months = _months(problem)
+    per_month = budget / max(1, 2 * len(months))
     chosen: list[Assignment] = []
-    per_month = budget / max(1, len(months))
     for first, last in months:
-        window_start = max(problem.start, first - timedelta(days=overlap_days))
-        prior: dict[str, float] = {}
-        for a in chosen:
-            slot = problem.slot_at.get((a.date, a.shift))
-            if slot is not None and a.date < window_start:
-                prior[a.person] = prior.get(a.person, 0) + problem.load(slot) / 10
-        days = [d for d in problem.days if window_start <= d.date <= last]
-        sub = Problem(problem.rules, window_start, last, prior_load=prior, days=days)
-        sub.holiday_history, sub.holiday_plan = problem.holiday_history, problem.holiday_plan
-        pinned = [a for a in chosen if a.date >= window_start]
-        if fixed is not None:
-            pinned += [a for a in fixed.assignments if window_start <= a.date <= last]
-        pin = Roster(window_start, first - timedelta(days=1), pinned) if first > window_start else None
-        result = solve(sub, time_limit=per_month, workers=workers, seed=seed, explain=False, fixed=pin)
-        if not result.found:
+        chosen = _reoptimise_block(problem, chosen, first, last, per_month, workers, seed, fixed)
+        if chosen is None:
             return None
-        chosen += [a for a in result.roster.assignments if a.date >= first]
-    return Roster(problem.start, problem.end, chosen)
+    best = Roster(problem.start, problem.end, chosen)
+    floor = _floor_cost(problem, fixed)
+    cost = _cost(problem, best)
+    if len(months) < 2 or (floor is not None and cost == floor):
+        return best
+    while time.monotonic() + per_month < deadline:
+        improved = False
+        for first, last in months:
+            if time.monotonic() + per_month >= deadline:
+                break
+            again = _reoptimise_block(problem, best.assignments, first, last, per_month, workers, seed, fixed)
+            if again is None:
+                continue
+            candidate = Roster(problem.start, problem.end, again)
+            new_cost = _cost(problem, candidate)
+            if new_cost is not None and (cost is None or new_cost < cost):
+                best, cost, improved = candidate, new_cost, True
+                if cost == floor:
+                    return best
+        if not improved:
+            break
+    return best
+
+
+def _cost(problem: Problem, roster: Roster) -> int | None:
+    """The objective a roster scores, from the check faces (None if a hard rule breaks)."""
+    from .checking import check_roster
+    report = check_roster(problem.rules, roster, problem)
+    if not report.ok:
+        return None
+    return report.penalty + problem.rules.fairness.weight * sum(report.fairness_spread.values())
 
 
 def explain_infeasible(problem: Problem, time_limit: float = 5.0) -> list[str]:
