@@ -89,6 +89,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "wrote": ("已写入 {path}", "wrote {path}"),
     "exists": ("{path} 已存在；加 --force 覆盖", "{path} exists; use --force to overwrite"),
     "hand_edits": ("自生成以来手工修改：删去 {removed} 项，新增 {added} 项", "edited by hand since generation: {removed} removed, {added} added"),
+    "lead_in_ignored": ("提示：账本中 {start} 起已值的班与规则冲突，本次排班未衔接上月",
+                        "note: the duties served from {start} (ledger) break a rule; this roster does not continue them"),
     "summary_person": ("姓名", "Person"),
     "summary_group": ("组", "Group"),
     "summary_total": ("合计", "Total"),

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import timedelta
 
 import click
 
@@ -10,10 +11,11 @@ from ..i18n import t
 from ..changes import roster_diff
 from ..io import check_output, load_roster, save_roster_files
 from ..problem import Problem
+from ..roster import Roster
 from ..summary import person_counts, render_counts
 from . import main
 from .holidays import plan_option, with_rotation
-from .ledger import ledger_prior_load
+from .ledger import ledger_lead_in, ledger_prior_load
 from .options import date_range, db_option, force_option, format_option, handle_errors, period_options, read_rules, rules_argument
 from .prior import prior_option, read_prior_load
 
@@ -46,15 +48,28 @@ def generate(rules_file, month, start, end, outputs, time_limit, seed, workers, 
     first, last = date_range(month, start, end)
     for out in outputs:
         check_output(out, force, rules.locale)
-    prior_load = read_prior_load(prior, rules) if prior else {}
-    for name, value in (ledger_prior_load(rules_file, db, rules, first) or {}).items():
-        prior_load[name] = prior_load.get(name, 0) + value  # --prior and the ledger's served load add up
+    lead_in = ledger_lead_in(rules_file, db, rules, first)  # served days just before, pinned
+    begin = min((a.date for a in lead_in), default=first)
     kept = load_roster(keep, rules) if keep else None
-    problem = with_rotation(Problem(rules, first, last, prior_load=prior_load or None), rules_file, db, plan)
     show = sys.stderr.isatty() if progress is None else progress
-    result = solve(problem, time_limit=time_limit, workers=workers, seed=seed,
-                   progress=print_progress if show else None, keep=kept)
     loc = rules.locale
+
+    def run(since):
+        prior_load = read_prior_load(prior, rules) if prior else {}
+        for name, value in (ledger_prior_load(rules_file, db, rules, since) or {}).items():
+            prior_load[name] = prior_load.get(name, 0) + value  # --prior and the ledger's served load add up
+        problem = with_rotation(Problem(rules, since, last, prior_load=prior_load or None), rules_file, db, plan)
+        served = Roster(since, first - timedelta(days=1), lead_in) if since < first else None
+        return problem, solve(problem, time_limit=time_limit, workers=workers, seed=seed,
+                              progress=print_progress if show else None, keep=kept, fixed=served)
+
+    problem, result = run(begin)
+    if begin < first and not result.found:  # the served days themselves break a rule: plan without them
+        click.echo(t("lead_in_ignored", loc, start=begin.isoformat()), err=True)
+        problem, result = run(first)
+    if result.found and begin < first:
+        result.roster = Roster(first, last, [a for a in result.roster.assignments if a.date >= first],
+                               result.roster.meta)
     summary = {"status": result.status.value, "objective": result.objective, "bound": result.bound,
                "seconds": round(result.seconds, 3), "assignments": len(result.roster.assignments) if result.roster else 0,
                "outputs": [], "conflicts": result.conflicts}

@@ -4,7 +4,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import click
@@ -18,6 +18,7 @@ from ..io import load_roster
 from ..io.safe import write_atomically
 from ..ledger import Ledger, default_path
 from ..rotation import add_last_served, ledger_turns
+from ..roster import Assignment
 from ..rules import RosterRules
 from . import main
 from .options import db_option, force_option, format_option, handle_errors, read_rules, rules_argument
@@ -39,6 +40,24 @@ def ledger_prior_load(rules_file: Path, db: Path | None, rules: RosterRules, sta
         load, first, last = ledger.prior_load(start)
     click.echo(t("prior_from_ledger", rules.locale, db=path, start=first.isoformat(), end=last.isoformat()), err=True)
     return load
+
+
+def ledger_lead_in(rules_file: Path, db: Path | None, rules: RosterRules, start: date,
+                   days: int = 7) -> list[Assignment]:
+    """What was served on the days just before `start` (back to the first day without records).
+
+    Rules that span a month's edge (rest after a night, runs of days, a week held by one
+    person) need those days; an empty list when there is no ledger or no record."""
+    path = db or default_path(rules_file)
+    if not path.exists():
+        return []
+    with open_ledger(rules_file, db, rules, create=False) as ledger:
+        rows = ledger.served(start - timedelta(days=days), start - timedelta(days=1))
+    dated = {r.date for r in rows}
+    first = start
+    while first - timedelta(days=1) in dated:
+        first -= timedelta(days=1)
+    return [Assignment(r.date, r.shift, r.person) for r in rows if r.date >= first]
 
 
 @main.command()
