@@ -10,6 +10,7 @@ from typing import Iterable
 from ortools.sat.python import cp_model
 
 from .constraints import Fairness, Requirement, Rule
+from .constraints.base import AnyCount
 from .constraints.coverage import Coverage
 from .problem import Key, Problem
 
@@ -24,11 +25,14 @@ def group_of(req: Requirement) -> GroupKey:
 class RosterModel:
     """x[person, date, shift] booleans for every candidate key, plus the rules posted on them."""
 
-    def __init__(self, problem: Problem, explain: bool = False):
+    def __init__(self, problem: Problem, explain: bool = False, people: set[str] | None = None):
         self.problem = problem
         self.cp = cp_model.CpModel()
+        self.people = people if people is not None else {p.name for p in problem.people}
+        self.candidates = set(problem.keys)
         self.x: dict[Key, cp_model.IntVar] = {
-            key: self.cp.new_bool_var(f"x[{key[0]}|{key[1].isoformat()}|{key[2]}]") for key in problem.keys}
+            key: self.cp.new_bool_var(f"x[{key[0]}|{key[1].isoformat()}|{key[2]}]")
+            for key in problem.keys if key[0] in self.people}
         self.penalties: list[tuple[int, cp_model.IntVar, Requirement]] = []
         self.fairness_terms: list[tuple[int, cp_model.IntVar]] = []
         self.explain = explain
@@ -36,6 +40,9 @@ class RosterModel:
 
     # -- requirements ------------------------------------------------------
     def add(self, req: Requirement) -> None:
+        if isinstance(req, AnyCount):
+            self.add_any_count(req)
+            return
         terms = [(self.x[k], c) for k, c in req.terms if k in self.x]
         low = req.const + sum(c for _, c in terms if c < 0)
         high = req.const + sum(c for _, c in terms if c > 0)
@@ -114,7 +121,7 @@ class RosterModel:
             slot = p.slot_of(key)
             by_person[key[0]].append((var, p.load(slot)))  # type: ignore[arg-type]
         for pool, names in p.pools.items():
-            if len(names) < 2:
+            if len(names) < 2 or not set(names) <= self.people:
                 continue
             loads, bounds = {}, []
             for n in names:
@@ -193,11 +200,16 @@ def pool_spread_floor(problem: Problem, names: list[str], seconds: float = 1.0) 
     return max(0, int(solver.best_objective_bound))
 
 
-def build_model(problem: Problem, rules: list[Rule], fairness: Fairness | None,
-                explain: bool = False) -> RosterModel:
-    model = RosterModel(problem, explain=explain)
-    for rule in rules:
-        rule.post(model)
+def build_model(problem: Problem, rules: list[Rule], fairness: Fairness | None, explain: bool = False,
+                people: set[str] | None = None, requirements: list[Requirement] | None = None) -> RosterModel:
+    """The model of `rules`; with `people` and their `requirements`, of one independent part."""
+    model = RosterModel(problem, explain=explain, people=people)
+    if requirements is None:
+        for rule in rules:
+            rule.post(model)
+    else:
+        for req in requirements:
+            model.add(req)
     if fairness is not None and fairness.weight > 0:
         model.add_fairness(fairness.weight, demand_is_fixed=any(isinstance(r, Coverage) for r in rules))
     return model

@@ -16,7 +16,8 @@ from ..summary import person_counts, render_counts
 from . import main
 from .holidays import plan_option, with_rotation
 from .ledger import ledger_lead_in, ledger_prior_load
-from .options import date_range, db_option, force_option, format_option, handle_errors, period_options, read_rules, rules_argument
+from .options import (date_range, db_option, force_option, format_option, handle_errors, period_options, read_rules,
+                      rules_argument, solver_options)
 from .prior import prior_option, read_prior_load
 
 
@@ -25,9 +26,7 @@ from .prior import prior_option, read_prior_load
 @period_options
 @click.option("-o", "--output", "outputs", multiple=True, required=True,
               help="Output file; the extension picks the format (.xlsx, .json, .csv, .ics). Repeatable.")
-@click.option("--time-limit", type=float, default=30.0, show_default=True, help="Seconds the solver may use.")
-@click.option("--seed", type=int, default=0, show_default=True, help="Random seed (same inputs and seed, same roster).")
-@click.option("--workers", type=int, default=2, show_default=True, help="Solver threads.")
+@solver_options(30.0)
 @click.option("--progress/--no-progress", default=None, help="Show solver progress on stderr (default: when interactive).")
 @prior_option
 @db_option

@@ -24,7 +24,7 @@ from ..rotation import (Turn, attach, ledger_turns, occurrence_label, occurrence
 from ..rules import RosterRules
 from . import main
 from .ledger import open_ledger
-from .options import db_option, force_option, handle_errors, read_rules, rules_argument
+from .options import db_option, force_option, handle_errors, read_rules, rules_argument, solver_options
 
 plan_option = click.option("--plan", type=click.Path(exists=True, dir_okay=False, path_type=Path),
                            help="Approved holiday plan (.xlsx from plan-holidays): its holidays are kept as planned.")
@@ -70,7 +70,7 @@ def holidays_of(rules: RosterRules, year: int) -> list[list[Day]]:
 
 
 def plan_year(rules: RosterRules, year: int, history: list[Turn], prior: dict[str, float] | None = None,
-              time_limit: float = 10.0, workers: int = 2, seed: int = 0) -> tuple[Roster, list[Day], list[str]]:
+              time_limit: float = 10.0, workers: int = 1, seed: int = 0) -> tuple[Roster, list[Day], list[str]]:
     """Solve the year's holidays one after another, each continuing the rotation and load of those before.
 
     Returns (plan, its days, conflicts); conflicts name the first holiday that cannot be planned."""
@@ -123,9 +123,7 @@ def write_plan(path: Path, plan: Roster, rules: RosterRules, days: list[Day], ye
 @click.option("--year", type=int, required=True, help="Calendar year of the holidays.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="The plan workbook (.xlsx), printable like the monthly roster.")
-@click.option("--time-limit", type=float, default=10.0, show_default=True, help="Solver seconds per holiday.")
-@click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
-@click.option("--workers", type=int, default=2, show_default=True, help="Solver threads.")
+@solver_options(10.0, per=" per holiday")
 @db_option
 @force_option
 @handle_errors

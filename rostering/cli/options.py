@@ -19,6 +19,19 @@ rules_argument = click.argument("rules_file", metavar="RULES", type=click.Path(d
 format_option = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
                              show_default=True, help="Output format.")
 force_option = click.option("--force", is_flag=True, help="Overwrite existing output files.")
+def solver_options(seconds: float, per: str = ""):
+    """--time-limit, --seed and --workers, the same for every command that solves."""
+    def apply(func):
+        func = click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+                            help="Solver threads. 1 gives the same roster on every run; more can be faster on "
+                                 "large offices, but equally good rosters may then differ between runs.")(func)
+        func = click.option("--seed", type=int, default=0, show_default=True,
+                            help="Random seed (same inputs, seed and one worker: same roster).")(func)
+        return click.option("--time-limit", type=click.FloatRange(min=0.1), default=seconds, show_default=True,
+                            help=f"Seconds the solver may use{per}.")(func)
+    return apply
+
+
 db_option = click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=None,
                          help="Ledger database (default: next to the rules file).")
 

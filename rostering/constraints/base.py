@@ -37,6 +37,10 @@ class Requirement:
     def value(self, assigned: set[Key]) -> int:
         return self.const + sum(c for k, c in self.terms if k in assigned)
 
+    def keys(self) -> Iterator[Key]:
+        """Every assignment this requirement reads."""
+        return (k for k, _ in self.terms)
+
     def excess(self, value: int) -> int:
         """How far `value` lies outside the bounds (0 when satisfied)."""
         if self.lo is not None and value < self.lo:
@@ -44,6 +48,19 @@ class Requirement:
         if self.hi is not None and value > self.hi:
             return value - self.hi
         return 0
+
+
+@dataclass(frozen=True)
+class AnyCount(Requirement):
+    """A count of key groups in which at least one key is assigned (a weekend worked, a day worked)."""
+
+    groups: tuple[tuple[Key, ...], ...] = ()
+
+    def value(self, assigned: set[Key]) -> int:
+        return self.const + sum(1 for g in self.groups if any(k in assigned for k in g))
+
+    def keys(self) -> Iterator[Key]:
+        return (k for g in self.groups for k in g)
 
 
 @dataclass(frozen=True)

@@ -13,18 +13,13 @@ The line repeats when a holiday needs more turns than there are units (few leade
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from ..i18n import t
 from ..problem import Key, Problem, Slot
 from ..rotation import (Occurrence, Turn, history_of, last_served, line, occurrence_label, occurrence_of, plan_of,
                         roster_turns, track_label, track_of, units)
 from ..rules import HolidayRotation
-from .base import Requirement, Rule
-from .weekends import AnyCount
-
-if TYPE_CHECKING:
-    from ..model import RosterModel
+from .base import AnyCount, Requirement, Rule
 
 PLAN_WEIGHT = 10000  # leaving the approved plan costs more than any rotation or fairness gain
 
@@ -164,13 +159,6 @@ class RollingRotation(Rule):
                     yield AnyCount(self.family, (), hi=most, weight=self.rotation.weight, date=day,
                                    message="v_holiday_rotation_groups", fix="v_holiday_rotation_groups_fix",
                                    groups=groups, params=(("date", day.isoformat()), ("bound", most)))
-
-    def post(self, model: "RosterModel") -> None:
-        for req in self.requirements(model.problem):
-            if isinstance(req, AnyCount):
-                model.add_any_count(req)
-            else:
-                model.add(req)
 
 
 @dataclass

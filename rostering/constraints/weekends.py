@@ -8,24 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING
 
-from ..problem import Key, Problem
-from .base import Requirement, Rule
+from ..problem import Problem
+from .base import AnyCount, Rule
 from .runs import duty_days, personal
-
-if TYPE_CHECKING:
-    from ..model import RosterModel
-
-
-@dataclass(frozen=True)
-class AnyCount(Requirement):
-    """A count of key groups in which at least one key is assigned (a weekend worked, a day worked)."""
-
-    groups: tuple[tuple[Key, ...], ...] = ()
-
-    def value(self, assigned: set[Key]) -> int:
-        return self.const + sum(1 for g in self.groups if any(k in assigned for k in g))
 
 
 @dataclass
@@ -51,7 +37,3 @@ class MaxWeekends(Rule):
             yield AnyCount(self.family, (), hi=most, weight=weight, date=problem.start, people=(person.name,),
                            message="v_weekends", fix="v_weekends_fix", groups=groups,
                            params=(("person", person.name), ("bound", most)))
-
-    def post(self, model: "RosterModel") -> None:
-        for req in self.requirements(model.problem):
-            model.add_any_count(req)
