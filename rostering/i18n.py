@@ -319,6 +319,23 @@ MESSAGES.update({
     "stats_last": ("上次{track}", "Last {track}"),
 })
 
+
+# --- user paths: files that cannot be read or written, foreign rosters and ledgers (tests/test_user_paths.py) ---
+MESSAGES.update({
+    "safe_no_folder": ("{path}：文件夹 {folder} 不存在；请先建立该文件夹，或换一个路径",
+                       "{path}: the folder {folder} does not exist; create it or choose another path"),
+    "safe_cannot_write": ("{path}：无法在此写入文件（{detail}）；请换一个文件夹",
+                          "{path}: cannot write here ({detail}); choose another folder"),
+    "safe_locked": ("{path}：无法写入（{detail}）；文件可能正被 Excel/WPS 打开，请关闭后重试",
+                    "{path}: cannot write ({detail}); the file may be open in Excel/WPS, close it and try again"),
+    "path_missing": ("{path}：找不到文件；请检查路径", "{path}: file not found; check the path"),
+    "unsupported_format": ("{path}：不支持的文件格式；请用 {formats}", "{path}: unsupported format; use one of {formats}"),
+    "roster_other_rules": ("{path}：值班表中没有一条班次和人员都与规则文件（{rules}）相符；"
+                           "这个值班表可能是按另一个规则文件排的，请换用对应的规则文件",
+                           "{path}: not one duty names a shift and a person of the rules file ({rules}); "
+                           "the roster was probably made with another rules file, use that one"),
+})
+
 def t(msg_id: str, locale: str = "zh", **kwargs: object) -> str:
     """The message `msg_id` in `locale` ('zh' or 'en'), formatted with kwargs."""
     zh, en = MESSAGES[msg_id]

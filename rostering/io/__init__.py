@@ -6,9 +6,10 @@ import inspect
 from pathlib import Path
 
 from ..errors import RosterFileError
+from ..i18n import t
 from ..roster import Roster
 from ..rules import RosterRules
-from .safe import write_atomically
+from .safe import check_target, write_atomically
 
 # suffix -> (module, function); modules load on first use, so reading JSON never loads openpyxl
 WRITERS = {".json": ("json_io", "write_json"), ".xlsx": ("excel", "write_excel"),
@@ -16,28 +17,29 @@ WRITERS = {".json": ("json_io", "write_json"), ".xlsx": ("excel", "write_excel")
 READERS = {".json": ("json_io", "read_json"), ".xlsx": ("excel", "read_excel"), ".csv": ("csv_io", "read_csv")}
 
 
-def _function(table: dict, path: Path):
+def _entry(table: dict, path: Path, locale: str) -> tuple[str, str]:
     entry = table.get(path.suffix.lower())
     if entry is None:
-        raise RosterFileError(f"{path}: unsupported format; use one of {', '.join(sorted(table))}")
+        raise RosterFileError(t("unsupported_format", locale, path=path, formats=", ".join(sorted(table))))
+    return entry
+
+
+def _function(table: dict, path: Path, locale: str = "zh"):
+    entry = _entry(table, path, locale)
     module = importlib.import_module(f".{entry[0]}", __name__)
     return getattr(module, entry[1])
 
 
 def check_output(path: str | Path, force: bool = False, locale: str = "zh") -> None:
     """Fail early, before any solving, on an output we could not write."""
-    from ..i18n import t
-    path = Path(path)
-    if path.suffix.lower() not in WRITERS:
-        raise RosterFileError(f"{path}: unsupported format; use one of {', '.join(sorted(WRITERS))}")
-    if path.exists() and not force:
-        raise RosterFileError(t("exists", locale, path=path))
+    _entry(WRITERS, Path(path), locale)
+    check_target(path, force, locale)
 
 
 def save_roster(path: str | Path, roster: Roster, rules: RosterRules, force: bool = False, **options) -> Path:
     """Write one file; options a format does not know (log_sheets for .json, say) are left out for it."""
     path = Path(path)
-    writer = _function(WRITERS, path)
+    writer = _function(WRITERS, path, rules.locale)
     known = inspect.signature(writer).parameters
     options = {k: v for k, v in options.items() if k in known}
     return write_atomically(path, lambda tmp: writer(tmp, roster, rules, **options), force=force,
@@ -54,8 +56,21 @@ def save_roster_files(path: str | Path, roster: Roster, rules: RosterRules, forc
 
 
 def load_roster(path: str | Path, rules: RosterRules | None = None) -> Roster:
+    """Read a roster file; with `rules`, refuse one that belongs to another rules file."""
     path = Path(path)
-    reader = _function(READERS, path)
-    if not path.exists():
-        raise RosterFileError(f"{path}: file not found")
-    return reader(path, rules)
+    locale = rules.locale if rules else "zh"
+    reader = _function(READERS, path, locale)
+    if not path.is_file():
+        raise RosterFileError(t("path_missing", locale, path=path))
+    roster = reader(path, rules)
+    if rules is not None:
+        check_belongs(path, roster, rules)
+    return roster
+
+
+def check_belongs(path: Path, roster: Roster, rules: RosterRules) -> None:
+    """A roster none of whose duties names a known shift and person was made for another rules file:
+    say so once, rather than list every line as a broken rule (a hand-edited typo still gets checked)."""
+    shifts, people = {s.id for s in rules.all_shifts}, {p.name for p in rules.staff}
+    if roster.assignments and not any(a.shift in shifts and a.person in people for a in roster.assignments):
+        raise RosterFileError(t("roster_other_rules", rules.locale, path=path, rules=rules.organization or "—"))

@@ -2,17 +2,19 @@
 from __future__ import annotations
 
 import os
+import signal
 import tempfile
+import threading
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from ..errors import RosterFileError
 from ..i18n import t
 
 
-def write_atomically(path: str | Path, write: Callable[[Path], None], force: bool = False,
-                     locale: str = "zh") -> Path:
-    """Call `write(tmp_path)` and move the result onto `path`; refuse to overwrite without `force`."""
+def check_target(path: str | Path, force: bool = False, locale: str = "zh") -> Path:
+    """The folder `path` will be written in; raises when it cannot be (checked before any long work)."""
     path = Path(path)
     if path.is_dir():
         raise RosterFileError(t("safe_is_folder", locale, path=path))
@@ -20,21 +22,55 @@ def write_atomically(path: str | Path, write: Callable[[Path], None], force: boo
         raise RosterFileError(t("exists", locale, path=path))
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
-        raise RosterFileError(f"{path}: " + ("文件夹不存在" if locale == "zh" else "folder does not exist"))
+        raise RosterFileError(t("safe_no_folder", locale, path=path, folder=folder))
+    return folder
+
+
+def _file_mode(path: Path) -> int:
+    """The mode a new file gets from the umask (mkstemp's 0600 would hide the roster from colleagues);
+    an overwritten file keeps its own."""
+    if path.exists():
+        return path.stat().st_mode & 0o7777
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+@contextmanager
+def _interruptible() -> Iterator[None]:
+    """Ctrl-C while writing raises KeyboardInterrupt, so the temporary file is removed.
+
+    OR-Tools leaves SIGINT at its default action (end the process at once) after solving."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp" + path.suffix, dir=folder)
-        os.close(fd)
-    except OSError as exc:
-        raise RosterFileError(f"{path}: " + ("无法写入：" if locale == "zh" else "cannot write: ") + exc.strerror)
-    tmp_path = Path(tmp)
-    try:
-        write(tmp_path)
-        os.replace(tmp_path, path)
-    except OSError as exc:
-        hint = ("文件可能正被 Excel/WPS 打开，请关闭后重试" if locale == "zh"
-                else "the file may be open in Excel/WPS; close it and try again")
-        raise RosterFileError(f"{path}: {exc.strerror or exc} — {hint}")
+        yield
     finally:
-        if tmp_path.exists():
-            tmp_path.unlink()
+        signal.signal(signal.SIGINT, previous if previous is not None else signal.default_int_handler)
+
+
+def write_atomically(path: str | Path, write: Callable[[Path], None], force: bool = False,
+                     locale: str = "zh") -> Path:
+    """Call `write(tmp_path)` and move the result onto `path`; refuse to overwrite without `force`."""
+    path = Path(path)
+    folder = check_target(path, force, locale)
+    mode = _file_mode(path)
+    with _interruptible():
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp" + path.suffix, dir=folder)
+            os.close(fd)
+        except OSError as exc:
+            raise RosterFileError(t("safe_cannot_write", locale, path=path, detail=exc.strerror or exc))
+        tmp_path = Path(tmp)
+        try:
+            write(tmp_path)
+            os.chmod(tmp_path, mode)
+            os.replace(tmp_path, path)
+        except OSError as exc:
+            raise RosterFileError(t("safe_locked", locale, path=path, detail=exc.strerror or exc))
+        finally:
+            if tmp_path.exists():
+                tmp_path.unlink()
     return path

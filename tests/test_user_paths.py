@@ -1,0 +1,113 @@
+"""What a clerk trips over: bad files, wrong paths, foreign rosters and ledgers, Ctrl-C — each a clear message
+in the rules' language, the right exit code, and no file lost or half written."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import date
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import SMALL_OFFICE
+from rostering.cli import main
+from rostering.io import save_roster
+from rostering.loading import parse_rules
+from rostering.roster import Assignment, Roster
+
+TINY = """
+organization: 小办公室
+shifts: [{id: d, name: 值班, windows: "08:30-17:30"}]
+staff: [{name: 甲}, {name: 乙}]
+"""
+ENGLISH = "locale: en\n" + TINY
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+@pytest.fixture
+def office(tmp_path, monkeypatch):
+    """A folder with small rules files in Chinese and English and a one-day roster of each."""
+    monkeypatch.chdir(tmp_path)
+    for name, text in (("zh.yaml", TINY), ("en.yaml", ENGLISH), ("small.yaml", SMALL_OFFICE)):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    roster = {"period": {"from": "2026-12-01", "to": "2026-12-01"},
+              "assignments": [{"date": "2026-12-01", "shift": "d", "person": "甲"}]}
+    (tmp_path / "r.json").write_text(json.dumps(roster, ensure_ascii=False), encoding="utf-8")
+    return tmp_path
+
+
+def one_day() -> Roster:
+    return Roster(date(2026, 12, 1), date(2026, 12, 1), [Assignment(date(2026, 12, 1), "d", "甲")])
+
+
+# -- writing files ---------------------------------------------------------------------------------------------
+def test_new_files_get_the_usual_permissions_and_overwritten_ones_keep_theirs(office):
+    rules = parse_rules(TINY)
+    old_umask = os.umask(0o022)
+    try:
+        written = save_roster(office / "new.json", one_day(), rules)
+        assert written.stat().st_mode & 0o777 == 0o644  # not mkstemp's 0600: colleagues must read it
+        written.chmod(0o640)
+        save_roster(written, one_day(), rules, force=True)
+        assert written.stat().st_mode & 0o777 == 0o640
+    finally:
+        os.umask(old_umask)
+
+
+CTRL_C_WHILE_WRITING = """
+import os, signal, sys
+from pathlib import Path
+from rostering.io.safe import write_atomically
+signal.signal(signal.SIGINT, signal.SIG_DFL)  # as OR-Tools leaves it after solving
+
+def write(tmp):
+    tmp.write_text("half")
+    os.kill(os.getpid(), signal.SIGINT)
+
+try:
+    write_atomically(Path(sys.argv[1]) / "roster.json", write)
+except KeyboardInterrupt:
+    sys.exit(130)
+"""
+
+
+def test_ctrl_c_while_writing_leaves_no_temporary_file(tmp_path):
+    done = subprocess.run([sys.executable, "-c", CTRL_C_WHILE_WRITING, str(tmp_path)], capture_output=True)
+    assert done.returncode == 130, done.stderr.decode()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_generate_refuses_a_missing_folder_or_a_folder_before_solving(office, monkeypatch):
+    import rostering.solve
+
+    def never(*args, **kwargs):
+        raise AssertionError("solved before checking the outputs")
+    monkeypatch.setattr(rostering.solve, "solve", never)
+    missing = run("generate", "zh.yaml", "--month", "2026-12", "-o", "no/such/folder/r.xlsx")
+    assert missing.exit_code == 2 and "no/such/folder" in missing.stderr and "不存在" in missing.stderr
+    (office / "out.json").mkdir()
+    folder = run("generate", "en.yaml", "--month", "2026-12", "-o", "out.json", "--force")
+    assert folder.exit_code == 2 and "out.json is a folder" in folder.stderr
+
+
+def test_unsupported_and_missing_roster_files_speak_the_rules_language(office):
+    pdf = run("generate", "en.yaml", "--month", "2026-12", "-o", "r.pdf")
+    assert pdf.exit_code == 2 and "r.pdf: unsupported format; use one of .csv, .ics, .json, .xlsx" in pdf.stderr
+    ics = run("check", "zh.yaml", "r.ics")
+    assert ics.exit_code == 2 and "r.ics：不支持的文件格式" in ics.stderr
+    missing = run("check", "zh.yaml", "gone.json")
+    assert missing.exit_code == 2 and "gone.json：找不到文件" in missing.stderr
+
+
+def test_a_roster_made_for_another_rules_file_is_named_as_such(office):
+    result = run("check", "small.yaml", "r.json")
+    assert result.exit_code == 2
+    assert "r.json" in result.stderr and "另一个规则文件" in result.stderr
+    assert result.stdout == ""  # not dozens of "not on the staff list" lines
+    ok = run("check", "zh.yaml", "r.json")
+    assert ok.exit_code == 0, ok.output
