@@ -100,7 +100,7 @@ def solve(problem: Problem, time_limit: float = 30.0, workers: int = 1, seed: in
     started = time.monotonic()
     hint = None
     if rolling and keep is None and (problem.end - problem.start).days + 1 > ROLLING_DAYS:
-        hint = rolling_hint(problem, budget=time_limit * 0.5, workers=workers, seed=seed, fixed=fixed)
+        hint = rolling_hint(problem, budget=time_limit * 0.7, workers=workers, seed=seed, fixed=fixed)
         proven = _proven(problem, hint, _floor_cost(problem, fixed)) if hint is not None else None
         if proven is not None:
             return Result(Status.OPTIMAL, hint, proven, proven, time.monotonic() - started, 1)
@@ -284,12 +284,17 @@ def rolling_hint(problem: Problem, budget: float, workers: int, seed: int,
     whole-range model, or already provably optimal (see `_proven`)."""
     deadline = time.monotonic() + budget
     months = _months(problem)
-    per_month = budget / max(1, 2 * len(months))
+    first_pass = max(2.0, 0.6 * budget / max(1, len(months)))
+    per_month = max(1.0, 0.4 * budget / max(1, len(months)))
     chosen: list[Assignment] = []
     for first, last in months:
-        chosen = _reoptimise_block(problem, chosen, first, last, per_month, workers, seed, fixed)
-        if chosen is None:
+        blocked = _reoptimise_block(problem, chosen, first, last, first_pass, workers, seed, fixed)
+        if blocked is None:  # slow to find any roster for this month: once more with all that is left
+            left = max(first_pass, deadline - time.monotonic())
+            blocked = _reoptimise_block(problem, chosen, first, last, left, workers, seed, fixed)
+        if blocked is None:
             return None
+        chosen = blocked
     best = Roster(problem.start, problem.end, chosen)
     floor = _floor_cost(problem, fixed)
     cost = _cost(problem, best)
