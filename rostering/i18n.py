@@ -334,6 +334,27 @@ MESSAGES.update({
                            "这个值班表可能是按另一个规则文件排的，请换用对应的规则文件",
                            "{path}: not one duty names a shift and a person of the rules file ({rules}); "
                            "the roster was probably made with another rules file, use that one"),
+    "file_empty": ("{path}：文件是空的", "{path}: the file is empty"),
+    "file_unreadable": ("{path}：无法读取（{detail}）", "{path}: cannot be read ({detail})"),
+    "not_utf8": ("{path}：不是文本文件，或编码无法识别（应为 UTF-8 或 GBK）；请用“另存为”选 UTF-8 编码保存后重试",
+                 "{path}: not a text file, or an unknown encoding (UTF-8 or GBK expected); "
+                 "save it again as UTF-8 and retry"),
+    "json_syntax": ("{path}：第 {line} 行第 {column} 列 JSON 格式错误（{detail}）",
+                    "{path}: JSON syntax error at line {line}, column {column} ({detail})"),
+    "json_not_roster": ("{path}：不是值班表 JSON 文件（需要 assignments 列表，每项有 date、shift、person）",
+                        "{path}: not a roster JSON file (it needs an assignments list, each with date, shift and person)"),
+    "json_bad_item": ("{path}：assignments 第 {n} 项无法识别：{item}；每项要有 date（如 2026-12-01）、shift、person",
+                      "{path}: assignments item {n} cannot be read: {item}; each needs date (like 2026-12-01), "
+                      "shift and person"),
+    "json_bad_period": ("{path}：period 的 from、to 应为 2026-12-01 这样的日期",
+                        "{path}: period from and to must be dates like 2026-12-01"),
+    "json_empty": ("{path}：没有值班安排（assignments 为空，也没有 period）",
+                   "{path}: no duties (assignments is empty and there is no period)"),
+    "csv_missing_cells": ("缺少班次（shift）或姓名（person）", "shift or person is empty"),
+    "prior_bad": ("{path}：往期负荷应为 CSV（每行：姓名,负荷）或 JSON（{{\"姓名\": 负荷}}）",
+                  "{path}: prior load must be CSV rows 'name,load' or JSON {{\"name\": load}}"),
+    "prior_bad_load": ("负荷“{value}”不是数字", "the load '{value}' is not a number"),
+    "prior_unknown": ("{path}：这些人不在人员名单中：{names}", "{path}: not on the staff list: {names}"),
 })
 
 def t(msg_id: str, locale: str = "zh", **kwargs: object) -> str:

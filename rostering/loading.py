@@ -6,6 +6,7 @@ people, shifts), because a misspelt group is the commonest mistake an office mak
 from __future__ import annotations
 
 import difflib
+import io
 import re
 from pathlib import Path
 from typing import Any, Iterable
@@ -15,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import Diagnostic, RulesError
 from .i18n import t
+from .io.text import read_text
 from .rules import DAY_KINDS, RosterRules
 
 Loc = tuple[Any, ...]
@@ -166,9 +168,11 @@ def load_staff_file(path: Path, locale: str) -> list[dict]:
         if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
             frame = pd.read_excel(path, dtype=str)
         else:
-            frame = pd.read_csv(path, dtype=str, encoding="utf-8-sig")
+            frame = pd.read_csv(io.StringIO(read_text(path)), dtype=str)
     except FileNotFoundError:
         raise RulesError(problems=[Diagnostic(t("file_missing", locale), str(path))])
+    except UnicodeDecodeError:
+        raise RulesError(problems=[Diagnostic(t("not_utf8", locale, path=path), "")])
     except Exception as exc:  # pandas raises many kinds for a malformed sheet
         raise RulesError(problems=[Diagnostic(t("staff_file_bad", locale, detail=exc), str(path))])
     rename = {}
@@ -193,12 +197,14 @@ def load_rules(path: str | Path) -> RosterRules:
     path = Path(path)
     file = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path)
     except FileNotFoundError:
         raise RulesError(problems=[Diagnostic(t("file_missing", "zh") + " / file not found", file,
                                               hint="检查路径 / check the path")])
-    except (UnicodeDecodeError, IsADirectoryError, PermissionError) as exc:
-        raise RulesError(problems=[Diagnostic(str(exc), file)])
+    except UnicodeDecodeError:
+        raise RulesError(problems=[Diagnostic(t("not_utf8", "zh", path=file))])
+    except OSError as exc:
+        raise RulesError(problems=[Diagnostic(t("file_unreadable", "zh", path=file, detail=exc.strerror or exc))])
     return parse_rules(text, file, base_dir=path.parent)
 
 

@@ -228,14 +228,19 @@ def read_seed(path: Path, rules: RosterRules) -> Roster:
     Without a 班次 column, each person's duty is the first shift of the rotation they are in
     that runs on the date."""
     import csv
+    import io
+    from .io.text import read_text
     loc = rules.locale
     try:
-        with path.open(encoding="utf-8-sig", newline="") as fh:
-            rows = list(csv.reader(fh))
+        rows = list(csv.reader(io.StringIO(read_text(path), newline="")))
     except FileNotFoundError:
-        raise RosterFileError(f"{path}: " + t("file_missing", loc))
-    except (UnicodeDecodeError, csv.Error) as exc:
+        raise RosterFileError(t("path_missing", loc, path=path))
+    except UnicodeDecodeError:
+        raise RosterFileError(t("not_utf8", loc, path=path))
+    except csv.Error as exc:
         raise RosterFileError(t("csv_not_text", loc, path=path, detail=exc))
+    except OSError as exc:
+        raise RosterFileError(t("file_unreadable", loc, path=path, detail=exc.strerror or exc))
     if not rows:
         raise RosterFileError(t("seed_columns", loc, path=path))
     header = [c.strip().lower() for c in rows[0]]

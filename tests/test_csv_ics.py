@@ -78,7 +78,9 @@ def test_csv_accepts_shift_names_and_reports_bad_rows(tmp_path, rules):
     path.write_text("date,who\n2026-12-01,张三\n", encoding="utf-8")
     with pytest.raises(RosterFileError, match="缺少列 shift, person"):
         load_roster(path, rules)
-    path.write_bytes("date,shift,person\n2026-12-01,夜班,张三\n".encode("gbk"))
+    path.write_bytes("date,shift,person\n2026-12-01,夜班,张三\n".encode("gbk"))  # saved by Excel/WPS in China
+    assert load_roster(path, rules).assignments == [Assignment(date(2026, 12, 1), "night", "张三")]
+    path.write_bytes(b"date,shift,person\n\xff\xfe\x81\n")
     with pytest.raises(RosterFileError, match="UTF-8"):
         load_roster(path, rules)
 

@@ -111,3 +111,55 @@ def test_a_roster_made_for_another_rules_file_is_named_as_such(office):
     assert result.stdout == ""  # not dozens of "not on the staff list" lines
     ok = run("check", "zh.yaml", "r.json")
     assert ok.exit_code == 0, ok.output
+
+
+# -- reading roster and history files ----------------------------------------------------------------------------
+@pytest.mark.parametrize("content, expected", [
+    ("", "r.json：文件是空的"),
+    ("[]", "r.json：不是值班表 JSON 文件"),
+    ('{"assignments": {"date": "2026-12-01"}}', "r.json：不是值班表 JSON 文件"),
+    ('{"assignments": []}', "r.json：没有值班安排"),
+    ('{"assignments": [{"date": "2026-12-01", "shift": "d", "person": "甲"}, {"date": "2026-12-01", "shift": "d"}]}',
+     "r.json：assignments 第 2 项无法识别"),
+    ('{"assignments": [\n{"date": "2026-12-01",}]}', "r.json：第 2 行第 23 列 JSON 格式错误"),
+    ('{"period": {"from": "2026-12-01", "to": "31.12."}, "assignments": []}', "r.json：period 的 from、to 应为"),
+])
+def test_a_broken_json_roster_says_what_and_where(office, content, expected):
+    (office / "r.json").write_text(content, encoding="utf-8")
+    result = run("check", "zh.yaml", "r.json")
+    assert result.exit_code == 2 and expected in result.stderr, result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_csv_rows_are_explained_in_english_too(office):
+    (office / "r.csv").write_text("date,shift,person\n2026-12-01,d,\n", encoding="utf-8")
+    assert "r.csv: line 2: shift or person is empty" in run("check", "en.yaml", "r.csv").stderr
+    (office / "r.csv").write_text("date,shift,person\n01.12.2026,d,甲\n", encoding="utf-8")
+    assert "r.csv: line 2: the date '01.12.2026' should read like" in run("check", "en.yaml", "r.csv").stderr
+    (office / "r.csv").write_text("", encoding="utf-8")
+    assert "r.csv: the file is empty" in run("check", "en.yaml", "r.csv").stderr
+
+
+def test_files_saved_as_gbk_by_excel_or_notepad_are_read(office):
+    """Excel/WPS "CSV (逗号分隔)" and Notepad's ANSI save GBK on Chinese Windows."""
+    (office / "gbk.yaml").write_bytes(TINY.encode("gbk"))
+    (office / "r.csv").write_bytes("date,shift,person\n2026-12-01,值班,甲\n".encode("gbk"))
+    result = run("check", "gbk.yaml", "r.csv")
+    assert result.exit_code == 0, result.output
+    (office / "bin.yaml").write_bytes(b"\xff\xfe\x81organization")
+    broken = run("validate", "bin.yaml")
+    assert broken.exit_code == 2 and "bin.yaml：不是文本文件，或编码无法识别" in broken.stderr
+
+
+def test_prior_load_rows_that_are_not_numbers_are_not_dropped_silently(office, monkeypatch):
+    import rostering.solve
+    monkeypatch.setattr(rostering.solve, "solve", lambda *a, **k: pytest.fail("solved with a bad prior file"))
+    (office / "prior.csv").write_text("姓名,负荷\n甲,3\n乙,三\n", encoding="utf-8")
+    bad = run("generate", "zh.yaml", "--month", "2026-12", "-o", "x.json", "--prior", "prior.csv")
+    assert bad.exit_code == 2 and "prior.csv：第 3 行：负荷“三”不是数字" in bad.stderr
+    (office / "prior.json").write_text("[1, 2]", encoding="utf-8")
+    wrong = run("generate", "en.yaml", "--month", "2026-12", "-o", "x.json", "--prior", "prior.json")
+    assert wrong.exit_code == 2 and "prior.json: prior load must be CSV rows" in wrong.stderr
+    (office / "prior.json").write_text('{"丙": 2}', encoding="utf-8")
+    unknown = run("generate", "en.yaml", "--month", "2026-12", "-o", "x.json", "--prior", "prior.json")
+    assert unknown.exit_code == 2 and "prior.json: not on the staff list: 丙" in unknown.stderr

@@ -8,6 +8,7 @@ formula; reading strips it again.
 from __future__ import annotations
 
 import csv
+import io
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -18,6 +19,7 @@ from ..problem import Problem, Slot
 from ..roster import Assignment, Roster
 from ..rules import RosterRules
 from .excel import weekday_label
+from .text import read_text
 
 FIELDS = ["date", "weekday", "day_kind", "holiday", "shift", "shift_name", "start", "end", "person", "group", "role"]
 REQUIRED = ("date", "shift", "person")
@@ -92,18 +94,22 @@ def read_csv(path: Path, rules: RosterRules | None = None) -> Roster:
     """date, shift (id or name) and person per row; the period is the first to the last date."""
     loc = rules.locale if rules else "zh"
     try:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
+        with io.StringIO(read_text(path), newline="") as handle:
             reader = csv.DictReader(handle)
-            columns = [c.strip() for c in reader.fieldnames or []]
+            if reader.fieldnames is None:
+                raise RosterFileError(t("file_empty", loc, path=path))
+            columns = [c.strip() for c in reader.fieldnames]
             missing = [c for c in REQUIRED if c not in columns]
             if missing:
                 raise RosterFileError(t("csv_missing_columns", loc, path=path, columns=", ".join(missing)))
             records = [(reader.line_num, {(k or "").strip(): (v or "").strip() for k, v in row.items()})
                        for row in reader]
-    except UnicodeDecodeError as exc:
-        raise RosterFileError(t("csv_not_text", loc, path=path, detail=exc.reason))
-    except (OSError, csv.Error) as exc:
+    except UnicodeDecodeError:
+        raise RosterFileError(t("not_utf8", loc, path=path))
+    except csv.Error as exc:
         raise RosterFileError(t("csv_not_text", loc, path=path, detail=exc))
+    except OSError as exc:
+        raise RosterFileError(t("file_unreadable", loc, path=path, detail=exc.strerror or exc))
     by_name = {s.display: s.id for s in rules.all_shifts} if rules else {}
     by_id = {s.id for s in rules.all_shifts} if rules else set()
     items = []
@@ -114,12 +120,12 @@ def read_csv(path: Path, rules: RosterRules | None = None) -> Roster:
             day = date.fromisoformat(row["date"])
         except ValueError:
             raise RosterFileError(t("csv_bad_row", loc, path=path, line=line,
-                                    detail=f"date '{row['date']}' (2026-12-01)"))
+                                    detail=t("seed_bad_date", loc, value=row["date"])))
         shift, person = unguard(row["shift"]), unguard(row["person"])
         if not shift or not person:
-            raise RosterFileError(t("csv_bad_row", loc, path=path, line=line, detail="shift, person"))
+            raise RosterFileError(t("csv_bad_row", loc, path=path, line=line, detail=t("csv_missing_cells", loc)))
         items.append(Assignment(day, shift if shift in by_id else by_name.get(shift, shift), person))
     if not items:
-        raise RosterFileError(t("csv_bad_row", loc, path=path, line=1, detail="no assignments"))
+        raise RosterFileError(t("seed_empty", loc, path=path))
     dates = [a.date for a in items]
     return Roster(min(dates), max(dates), items)

@@ -6,8 +6,10 @@ from datetime import date
 from pathlib import Path
 
 from ..errors import RosterFileError
+from ..i18n import t
 from ..roster import Assignment, Roster
 from ..rules import RosterRules
+from .text import read_text
 
 
 def roster_to_dict(roster: Roster, rules: RosterRules) -> dict:
@@ -31,26 +33,40 @@ def write_json(path: Path, roster: Roster, rules: RosterRules) -> None:
 
 
 def roster_from_dict(data: dict, source: str, rules: RosterRules | None = None) -> Roster:
-    """Read the JSON shape back; shift may be given by id or display name."""
+    """Read the JSON shape back; shift may be given by id or display name. Bad entries are named by number."""
+    loc = rules.locale if rules else "zh"
+    rows = data.get("assignments") if isinstance(data, dict) else None
+    if not isinstance(rows, list):
+        raise RosterFileError(t("json_not_roster", loc, path=source))
+    names = {s.display: s.id for s in rules.all_shifts} if rules else {}
+    items = []
+    for n, r in enumerate(rows, start=1):
+        try:
+            items.append(Assignment(date.fromisoformat(r["date"]), names.get(r["shift"], r["shift"]), str(r["person"])))
+        except (KeyError, TypeError, ValueError):
+            raise RosterFileError(t("json_bad_item", loc, path=source, n=n, item=json.dumps(r, ensure_ascii=False)))
+    period = data.get("period") or {}
+    dates = [a.date for a in items]
     try:
-        rows = data["assignments"]
-        names = {s.display: s.id for s in rules.all_shifts} if rules else {}
-        items = [Assignment(date.fromisoformat(r["date"]), names.get(r["shift"], r["shift"]), r["person"])
-                 for r in rows]
-        period = data.get("period") or {}
-        dates = [a.date for a in items]
         start = date.fromisoformat(period["from"]) if "from" in period else min(dates)
         end = date.fromisoformat(period["to"]) if "to" in period else max(dates)
-    except (KeyError, TypeError, ValueError) as exc:
-        raise RosterFileError(f"{source}: not a roster JSON file (needs assignments with date, shift, person): {exc}")
+    except (TypeError, ValueError):
+        raise RosterFileError(t("json_bad_period", loc, path=source) if period else t("json_empty", loc, path=source))
     return Roster(start, end, items, dict(data.get("meta") or {}))
 
 
 def read_json(path: Path, rules: RosterRules | None = None) -> Roster:
+    loc = rules.locale if rules else "zh"
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise RosterFileError(f"{path}: {exc}")
-    if not isinstance(data, dict):
-        raise RosterFileError(f"{path}: not a roster JSON object")
+        text = read_text(path)
+    except UnicodeDecodeError:
+        raise RosterFileError(t("not_utf8", loc, path=path))
+    except OSError as exc:
+        raise RosterFileError(t("file_unreadable", loc, path=path, detail=exc.strerror or exc))
+    if not text.strip():
+        raise RosterFileError(t("file_empty", loc, path=path))
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise RosterFileError(t("json_syntax", loc, path=path, line=exc.lineno, column=exc.colno, detail=exc.msg))
     return roster_from_dict(data, str(path), rules)
