@@ -329,14 +329,17 @@ def substitutes(rules: RosterRules, roster: Roster, day: date, shift_key: str, p
         shift = rules.shift(shift_key)
     except KeyError:
         known = "、".join(s.display for s in rules.all_shifts)
-        raise ChangeError(t("change_bad_shift", loc, shift=shift_key, change=shift_key, known=known))
+        raise ChangeError(t("change_bad_shift", loc, shift=shift_key, change=f"--shift {shift_key}", known=known))
+    if not roster.start <= day <= roster.end:
+        raise ChangeError(t("change_outside", loc, change=f"--date {day.isoformat()}", date=day.isoformat(),
+                            start=roster.start.isoformat(), end=roster.end.isoformat()))
     problem = problem or Problem(rules, roster.start, roster.end, prior_load=prior_load)
     slot = problem.slot_at.get((day, shift.id))
     if slot is None:
         raise ChangeError(t("subs_no_slot", loc, date=day.isoformat(), shift=shift.display))
     holders = roster.on(day, shift.id)
     if person is not None:
-        person = _known_person(person, person, rules)
+        person = _known_person(person, f"--person {person}", rules)
         if person not in holders:
             raise ChangeError(t("change_not_held", loc, change=f"--person {person}", person=person,
                                 date=day.isoformat(), shift=shift.display, holders="、".join(holders) or "—"))
@@ -344,6 +347,8 @@ def substitutes(rules: RosterRules, roster: Roster, day: date, shift_key: str, p
         person = holders[0]
     elif len(holders) > 1 and len(holders) >= slot.need:
         raise ChangeError(t("subs_which", loc, people="、".join(holders)))
+    if person is not None and person not in problem.person_by_name:  # a misspelt name in the roster file
+        raise ChangeError(t("subs_unknown_holder", loc, date=day.isoformat(), shift=shift.display, person=person))
     screen = MoveScreen(problem, roster)
     weight = rules.fairness.weight
 

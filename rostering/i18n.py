@@ -355,6 +355,9 @@ MESSAGES.update({
                   "{path}: prior load must be CSV rows 'name,load' or JSON {{\"name\": load}}"),
     "prior_bad_load": ("负荷“{value}”不是数字", "the load '{value}' is not a number"),
     "prior_unknown": ("{path}：这些人不在人员名单中：{names}", "{path}: not on the staff list: {names}"),
+    "subs_unknown_holder": ("值班表中 {date} {shift} 的 {person} 不在人员名单中；请先改正值班表中的姓名",
+                            "{person}, who holds {date} {shift} in the roster, is not on the staff list; "
+                            "correct the name in the roster first"),
 })
 
 def t(msg_id: str, locale: str = "zh", **kwargs: object) -> str:

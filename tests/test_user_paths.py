@@ -163,3 +163,21 @@ def test_prior_load_rows_that_are_not_numbers_are_not_dropped_silently(office, m
     (office / "prior.json").write_text('{"丙": 2}', encoding="utf-8")
     unknown = run("generate", "en.yaml", "--month", "2026-12", "-o", "x.json", "--prior", "prior.json")
     assert unknown.exit_code == 2 and "prior.json: not on the staff list: 丙" in unknown.stderr
+
+
+# -- covers and substitutes --------------------------------------------------------------------------------------
+def test_substitutes_for_a_misspelt_holder_a_date_outside_or_a_wrong_shift(office):
+    roster = {"period": {"from": "2026-12-01", "to": "2026-12-02"},
+              "assignments": [{"date": "2026-12-01", "shift": "d", "person": "甲"},
+                              {"date": "2026-12-02", "shift": "d", "person": "甲乙"}]}  # typed by hand
+    (office / "r.json").write_text(json.dumps(roster, ensure_ascii=False), encoding="utf-8")
+    typo = run("substitutes", "zh.yaml", "r.json", "--date", "2026-12-02", "--shift", "值班")
+    assert typo.exit_code == 2 and "2026-12-02 值班 的 甲乙 不在人员名单中" in typo.stderr, typo.output
+    outside = run("substitutes", "en.yaml", "r.json", "--date", "2027-01-05", "--shift", "d")
+    assert outside.exit_code == 2 and "2027-01-05 is outside the roster period 2026-12-01~2026-12-02" in outside.stderr
+    shift = run("substitutes", "zh.yaml", "r.json", "--date", "2026-12-01", "--shift", "早班")
+    assert shift.exit_code == 2 and "“--shift 早班”中没有班次“早班”" in shift.stderr
+    person = run("substitutes", "zh.yaml", "r.json", "--date", "2026-12-01", "--shift", "d", "--person", "丙")
+    assert person.exit_code == 2 and "“--person 丙”中的“丙”不在人员名单中" in person.stderr
+    fine = run("substitutes", "zh.yaml", "r.json", "--date", "2026-12-01", "--shift", "d")
+    assert fine.exit_code == 0 and "乙" in fine.stdout
