@@ -89,7 +89,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "wrote": ("已写入 {path}", "wrote {path}"),
     "exists": ("{path} 已存在；加 --force 覆盖", "{path} exists; use --force to overwrite"),
     "hand_edits": ("自生成以来手工修改：删去 {removed} 项，新增 {added} 项", "edited by hand since generation: {removed} removed, {added} added"),
-    "lead_in_ignored": ("提示：账本中 {start} 起已值的班与规则冲突，本次排班未衔接上月",
+    "lead_in_ignored": ("提示：台账中 {start} 起已值的班与规则冲突，本次排班未衔接上月",
                         "note: the duties served from {start} (ledger) break a rule; this roster does not continue them"),
     "summary_person": ("姓名", "Person"),
     "summary_group": ("组", "Group"),
@@ -355,6 +355,8 @@ MESSAGES.update({
                   "{path}: prior load must be CSV rows 'name,load' or JSON {{\"name\": load}}"),
     "prior_bad_load": ("负荷“{value}”不是数字", "the load '{value}' is not a number"),
     "prior_unknown": ("{path}：这些人不在人员名单中：{names}", "{path}: not on the staff list: {names}"),
+    "ledger_other_office": ("{path} 是“{other}”的值班台账，不是“{office}”的；请用 --db 指定本单位的台账",
+                            "{path} is the ledger of '{other}', not of '{office}'; give your own with --db"),
     "subs_unknown_holder": ("值班表中 {date} {shift} 的 {person} 不在人员名单中；请先改正值班表中的姓名",
                             "{person}, who holds {date} {shift} in the roster, is not on the staff list; "
                             "correct the name in the roster first"),

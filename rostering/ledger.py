@@ -136,7 +136,7 @@ class Ledger:
         if not self.path.exists() and not create:
             raise RosterFileError(t("ledger_missing", locale, path=self.path))
         if not self.path.parent.is_dir():
-            raise RosterFileError(f"{self.path}: " + ("文件夹不存在" if locale == "zh" else "folder does not exist"))
+            raise RosterFileError(t("safe_no_folder", locale, path=self.path, folder=self.path.parent))
         with self._errors():
             self.conn = sqlite3.connect(self.path, timeout=15, isolation_level=None)
         try:
@@ -196,6 +196,18 @@ class Ledger:
                 if statement.strip():
                     db.execute(statement)
             db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    def check_office(self, rules: RosterRules) -> None:
+        """Refuse another office's ledger: published under another organization, and none of its people
+        on our staff list (an office that renamed itself keeps its people, so its ledger still opens)."""
+        with self._errors():
+            offices = {r[0] for r in self.conn.execute("SELECT DISTINCT organization FROM versions")}
+            if not offices or rules.organization in offices:
+                return
+            people = {r[0] for r in self.conn.execute("SELECT DISTINCT person FROM assignments")}
+        if not people & {p.name for p in rules.staff}:
+            raise RosterFileError(t("ledger_other_office", self.locale, path=self.path,
+                                    other="、".join(sorted(offices)), office=rules.organization))
 
     # -- versions ----------------------------------------------------------
     def versions(self, current_only: bool = False) -> list[Version]:

@@ -181,3 +181,23 @@ def test_substitutes_for_a_misspelt_holder_a_date_outside_or_a_wrong_shift(offic
     assert person.exit_code == 2 and "“--person 丙”中的“丙”不在人员名单中" in person.stderr
     fine = run("substitutes", "zh.yaml", "r.json", "--date", "2026-12-01", "--shift", "d")
     assert fine.exit_code == 0 and "乙" in fine.stdout
+
+
+# -- the ledger ----------------------------------------------------------------------------------------------------
+def test_another_offices_ledger_is_refused_but_a_renamed_office_keeps_its_own(office):
+    assert run("publish", "zh.yaml", "r.json", "--db", "ours.db").exit_code == 0
+    theirs = run("stats", "small.yaml", "--year", "2026", "--db", "ours.db")
+    assert theirs.exit_code == 2 and "ours.db 是“小办公室”的值班台账，不是“测试办公室”的" in theirs.stderr
+    assert theirs.stdout == ""
+    (office / "renamed.yaml").write_text(TINY.replace("小办公室", "小办公室（新）"), encoding="utf-8")
+    renamed = run("stats", "renamed.yaml", "--year", "2026", "--db", "ours.db", "--format", "json")
+    assert renamed.exit_code == 0 and json.loads(renamed.stdout)["people"][0]["person"] == "甲"
+
+
+def test_a_file_that_is_not_a_ledger_is_named(office):
+    (office / "notes.db").write_text("not sqlite", encoding="utf-8")
+    result = run("publish", "en.yaml", "r.json", "--db", "notes.db")
+    assert result.exit_code == 2 and "notes.db is not a roster ledger" in result.stderr
+    assert (office / "notes.db").read_text(encoding="utf-8") == "not sqlite"
+    missing = run("publish", "en.yaml", "r.json", "--db", "no/folder/ledger.db")
+    assert missing.exit_code == 2 and "the folder no/folder does not exist" in missing.stderr

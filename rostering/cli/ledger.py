@@ -27,8 +27,14 @@ roster_argument = click.argument("roster_file", metavar="ROSTER", type=click.Pat
 
 
 def open_ledger(rules_file: Path, db: Path | None, rules: RosterRules, create: bool) -> Ledger:
-    """The ledger named by --db, else the one beside the rules file."""
-    return Ledger(db or default_path(rules_file), create=create, locale=rules.locale)
+    """The ledger named by --db, else the one beside the rules file; never another office's."""
+    ledger = Ledger(db or default_path(rules_file), create=create, locale=rules.locale)
+    try:
+        ledger.check_office(rules)
+    except BaseException:
+        ledger.close()
+        raise
+    return ledger
 
 
 def ledger_prior_load(rules_file: Path, db: Path | None, rules: RosterRules, start: date) -> dict[str, float] | None:
