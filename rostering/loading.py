@@ -15,7 +15,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from .errors import Diagnostic, RulesError
-from .i18n import t
+from .i18n import MESSAGES, t
 from .io.text import read_text
 from .rules import DAY_KINDS, RosterRules
 
@@ -141,10 +141,14 @@ _EXPECTED = {  # pydantic error type -> (zh, en) of what was expected
 
 def _explain(error: dict, locale: str) -> str:
     """Pydantic's message in the user's language where we know the error type."""
+    if error["type"].startswith("r_") and error["type"] in MESSAGES:  # raised by rules.py with `invalid(key, ...)`
+        return t(error["type"], locale, **(error.get("ctx") or {}))
     known = _EXPECTED.get(error["type"])
     if known:
         text = known[1] if locale == "en" else known[0]
         ctx = {k: str(v) for k, v in (error.get("ctx") or {}).items()}
+        if locale == "zh":  # pydantic lists choices as "'a', 'b' or 'c'"
+            ctx = {k: v.replace("' or '", "'、'").replace("', '", "'、'") for k, v in ctx.items()}
         try:
             return text.format(**ctx) + f"（{error.get('input')!r}）" if locale == "zh" else \
                 text.format(**ctx) + f" (got {error.get('input')!r})"

@@ -10,12 +10,20 @@ from datetime import date
 from typing import Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+from .i18n import MESSAGES
 
 DayKind = Literal["workday", "weekend", "holiday", "adjusted_workday"]
 DAY_KINDS: tuple[str, ...] = ("workday", "adjusted_workday", "weekend", "holiday")
 
 _TIME = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$")
 _DASHES = re.compile(r"\s*[-–—~～至到]\s*")
+
+
+def invalid(message: str, **context: object) -> PydanticCustomError:
+    """A ValueError whose type is the i18n key `message`, so the loader words it in the rules' language."""
+    return PydanticCustomError(message, MESSAGES[message][1], context)
 
 
 class Strict(BaseModel):
@@ -28,10 +36,10 @@ def parse_clock(text: str) -> int:
     """'08:30' -> minutes after midnight; '24:00' allowed as end of day."""
     m = _TIME.match(text)
     if not m:
-        raise ValueError(f"'{text}' is not a time like 08:30")
+        raise invalid("r_time", text=text)
     h, mi = int(m.group(1)), int(m.group(2))
     if h > 24 or mi > 59 or (h == 24 and mi):
-        raise ValueError(f"'{text}' is not a valid time of day")
+        raise invalid("r_time_of_day", text=text)
     return h * 60 + mi
 
 
@@ -48,7 +56,7 @@ class Window(BaseModel):
     def parse(cls, text: str) -> "Window":
         parts = _DASHES.split(text.strip())
         if len(parts) != 2:
-            raise ValueError(f"'{text}' is not a time window like 08:30-18:00")
+            raise invalid("r_window", text=text)
         start, end = parse_clock(parts[0]), parse_clock(parts[1])
         if end <= start:  # crosses midnight; equal ends mean a 24-hour duty
             end += 24 * 60
@@ -69,11 +77,11 @@ def parse_windows(value: str | list[str]) -> tuple[Window, ...]:
     items = value if isinstance(value, list) else re.split(r"[,，;；+]", value)
     windows = tuple(Window.parse(v) for v in items if str(v).strip())
     if not windows:
-        raise ValueError("at least one time window is needed, e.g. 08:30-18:00")
+        raise invalid("r_no_window")
     ordered = sorted(windows, key=lambda w: w.start)
     for a, b in zip(ordered, ordered[1:]):
         if b.start < a.end:
-            raise ValueError(f"windows {a.label()} and {b.label()} overlap")
+            raise invalid("r_windows_overlap", first=a.label(), second=b.label())
     return tuple(ordered)
 
 
@@ -120,7 +128,7 @@ class Shift(Strict):
     @classmethod
     def _id_ok(cls, v: str) -> str:
         if not v.strip():
-            raise ValueError("shift id must not be empty")
+            raise invalid("r_empty_id")
         return v.strip()
 
     @field_validator("windows")
@@ -128,7 +136,7 @@ class Shift(Strict):
     def _windows_ok(cls, v: WindowSpec) -> WindowSpec:
         if isinstance(v, dict):
             if not v:
-                raise ValueError("give windows for at least one season")
+                raise invalid("r_no_season_windows")
             for item in v.values():
                 parse_windows(item)
         else:
@@ -140,7 +148,7 @@ class Shift(Strict):
     def _headcount_ok(cls, v):
         values = v.values() if isinstance(v, dict) else [v]
         if any(n < 0 for n in values):
-            raise ValueError("headcount cannot be negative")
+            raise invalid("r_negative_headcount")
         return v
 
     @property
@@ -204,7 +212,7 @@ class Unavailability(Strict):
         if self.end is None:
             self.end = self.start
         if self.end < self.start:
-            raise ValueError(f"leave ends ({self.end}) before it starts ({self.start})")
+            raise invalid("r_leave_order", start=self.start.isoformat(), end=self.end.isoformat())
         return self
 
     def covers(self, day: date) -> bool:
@@ -241,7 +249,7 @@ class Person(Strict):
     @classmethod
     def _name_ok(cls, v: str) -> str:
         if not v.strip():
-            raise ValueError("a person needs a name")
+            raise invalid("r_no_name")
         return v.strip()
 
     @field_validator("roles", mode="before")
@@ -284,7 +292,7 @@ class RecurringRange(Strict):
                     return date(y, int(parts[0]), int(parts[1]))
             except ValueError:
                 pass
-            raise ValueError(f"'{text}' is not a date like 2026-06-01 or a month-day like 06-01")
+            raise invalid("r_recurring_date", text=text)
         return to_date(self.start, year), to_date(self.end, year)
 
     def contains(self, day: date) -> bool:
@@ -325,9 +333,9 @@ class Limit(Strict):
     @model_validator(mode="after")
     def _some_bound(self):
         if self.max is None and self.min is None:
-            raise ValueError("a limit needs max or min")
+            raise invalid("r_limit_bound")
         if self.max is not None and self.min is not None and self.min > self.max:
-            raise ValueError(f"min {self.min} is larger than max {self.max}")
+            raise invalid("r_limit_order", min=self.min, max=self.max)
         return self
 
 
@@ -419,7 +427,7 @@ class HolidayRotation(Strict):
     @model_validator(mode="after")
     def _per_day_for_groups(self):
         if self.per_day is not None and self.unit != "group":
-            raise ValueError("per_day applies to unit: group; for people the shifts' headcount says how many serve")
+            raise invalid("r_per_day")
         return self
 
 

@@ -106,7 +106,7 @@ def test_holidays_belong_to_tracks_and_new_year_runs_to_their_year():
 @pytest.mark.parametrize("entry, message", [
     ("{name: x, shifts: [holliday]}", "未知的班次 holliday"),
     ("{name: x, shifts: [holiday], separate: [春结]}", "未知的时段 春结"),
-    ("{name: x, shifts: [holiday], per_day: 2}", "per_day applies to unit: group"),
+    ("{name: x, shifts: [holiday], per_day: 2}", "per_day 只用于 unit: group"),
     ("{name: x, shifts: [holiday]}\n  - {name: y, shifts: [holiday]}", "已归入轮换“x”"),
 ])
 def test_bad_rotation_entries_are_named_with_their_line(entry, message):

@@ -201,3 +201,33 @@ def test_a_file_that_is_not_a_ledger_is_named(office):
     assert (office / "notes.db").read_text(encoding="utf-8") == "not sqlite"
     missing = run("publish", "en.yaml", "r.json", "--db", "no/folder/ledger.db")
     assert missing.exit_code == 2 and "the folder no/folder does not exist" in missing.stderr
+
+
+# -- rules files ---------------------------------------------------------------------------------------------------
+BAD_VALUES = """organization: 测试
+{locale}shifts:
+  - {{id: d, name: 白班, windows: "08:30-25:00", days: [workday, sunday]}}
+  - {{id: n, name: 夜班, windows: "08:00-12:00, 11:00-13:00", headcount: -1}}
+staff:
+  - {{name: 甲, unavailable: [{{from: 2026-12-10, to: 2026-12-01}}]}}
+rules:
+  limits: [{{per: month, min: 3, max: 1}}]
+"""
+
+
+@pytest.mark.parametrize("locale, expected", [
+    ("", ["r.yaml:3:", "“25:00”不是一天中的时刻", "应为以下之一：'workday'、'weekend'", "r.yaml:4:",
+          "时间段 08:00–12:00 与 11:00–13:00 重叠", "人数不能为负数", "r.yaml:6:", "请假结束日 2026-12-01 早于开始日 2026-12-10",
+          "r.yaml:8:", "min 3 大于 max 1"]),
+    ("locale: en\n", ["'25:00' is not a valid time of day", "windows 08:00–12:00 and 11:00–13:00 overlap",
+                      "headcount cannot be negative", "leave ends (2026-12-01) before it starts (2026-12-10)",
+                      "min 3 is larger than max 1"]),
+])
+def test_wrong_values_in_a_rules_file_are_explained_in_its_language(office, locale, expected):
+    (office / "r.yaml").write_text(BAD_VALUES.format(locale=locale), encoding="utf-8")
+    result = run("validate", "r.yaml")
+    assert result.exit_code == 2
+    for fragment in expected:
+        assert fragment in result.stderr, (fragment, result.stderr)
+    if not locale:
+        assert " or " not in result.stderr and "before" not in result.stderr
