@@ -355,6 +355,7 @@ MESSAGES.update({
                   "{path}: prior load must be CSV rows 'name,load' or JSON {{\"name\": load}}"),
     "prior_bad_load": ("负荷“{value}”不是数字", "the load '{value}' is not a number"),
     "prior_unknown": ("{path}：这些人不在人员名单中：{names}", "{path}: not on the staff list: {names}"),
+    "rules_valid": ("{path}：规则文件有效（{staff} 人，{shifts} 个班次）", "{path}: rules file is valid ({staff} staff, {shifts} shifts)"),
     # rules.py validators (the error type is the key; loading.py words it in the rules' language)
     "r_time": ("“{text}”不是 08:30 这样的时间", "'{text}' is not a time like 08:30"),
     "r_time_of_day": ("“{text}”不是一天中的时刻（00:00–24:00）", "'{text}' is not a valid time of day"),

@@ -33,24 +33,28 @@ def person_counts(roster: Roster, problem: Problem) -> list[dict]:
 
 
 def render_counts(rows: list[dict], problem: Problem) -> str:
-    """A terminal table (rich handles the width of Chinese characters)."""
+    """The per-person table for the terminal; shifts and day kinds nobody served that period are left out."""
+    loc = problem.locale
+    shifts = [s for s in problem.shifts if any(r["shifts"][s.id] for r in rows)]
+    kinds = [k for k in ("workday", "adjusted_workday", "weekend", "holiday") if any(r["kinds"][k] for r in rows)]
+    header = [t("summary_person", loc), t("summary_group", loc), *[s.display for s in shifts],
+              *[day_kind_label(k, loc) for k in kinds], t("summary_total", loc), t("summary_load", loc)]
+    body = [[r["person"], r["group"], *[r["shifts"][s.id] or "" for s in shifts], *[r["kinds"][k] or "" for k in kinds],
+             r["total"], r["load"]] for r in rows]
+    return render_table(header, body)
+
+
+def render_table(header: list[str], body: list[list], text_columns: int = 2) -> str:
+    """A terminal table at its natural width, headers never cut short (rich measures Chinese characters);
+    the first `text_columns` align left, the numbers right."""
     from rich.console import Console
     from rich.table import Table
-    loc = problem.locale
-    table = Table(show_lines=False)
-    table.add_column(t("summary_person", loc))
-    table.add_column(t("summary_group", loc))
-    for s in problem.shifts:
-        table.add_column(s.display, justify="right")
-    kinds = ("workday", "adjusted_workday", "weekend", "holiday")
-    for k in kinds:
-        table.add_column(day_kind_label(k, loc), justify="right")
-    table.add_column(t("summary_total", loc), justify="right")
-    table.add_column(t("summary_load", loc), justify="right")
-    for r in rows:
-        table.add_row(r["person"], r["group"], *[str(r["shifts"][s.id] or "") for s in problem.shifts],
-                      *[str(r["kinds"][k] or "") for k in kinds], str(r["total"]), f"{r['load']:g}")
-    console = Console(width=200, record=True, force_terminal=False)
+    table = Table()
+    for i, name in enumerate(header):
+        table.add_column(name, justify="left" if i < text_columns else "right", no_wrap=True)
+    for row in body:
+        table.add_row(*[f"{v:g}" if isinstance(v, float) else str(v) for v in row])
+    console = Console(width=100_000, record=True, force_terminal=False)  # the table's own width, not the screen's
     with console.capture() as cap:
         console.print(table)
-    return cap.get()
+    return "\n".join(line.rstrip() for line in cap.get().splitlines()) + "\n"

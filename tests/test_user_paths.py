@@ -231,3 +231,21 @@ def test_wrong_values_in_a_rules_file_are_explained_in_its_language(office, loca
         assert fragment in result.stderr, (fragment, result.stderr)
     if not locale:
         assert " or " not in result.stderr and "before" not in result.stderr
+
+
+# -- reading the output like a user --------------------------------------------------------------------------------
+def test_generate_summary_keeps_long_headers_whole_and_drops_empty_columns(office):
+    long_name = "节假日带班领导（在家值班）兼应急值守"
+    rules = TINY.replace("name: 值班", f"name: {long_name}")
+    (office / "long.yaml").write_text(rules, encoding="utf-8")
+    result = run("generate", "long.yaml", "--month", "2026-12", "-o", "x.json", "--time-limit", "5")
+    assert result.exit_code == 0, result.output
+    assert long_name in result.stdout
+    assert "工作日" in result.stdout and "休息日" in result.stdout
+    assert "调休上班" not in result.stdout and "节假日 " not in result.stdout  # none in December 2026
+    assert all(line == line.rstrip() for line in result.stdout.splitlines())
+
+
+def test_validate_speaks_the_rules_language(office):
+    assert run("validate", "zh.yaml").stdout == "zh.yaml：规则文件有效（2 人，1 个班次）\n"
+    assert run("validate", "en.yaml").stdout == "en.yaml: rules file is valid (2 staff, 1 shifts)\n"

@@ -18,8 +18,7 @@ from .options import format_option, handle_errors, read_rules, rules_argument
 def validate(rules_file):
     """Check a rules file and list every problem with file:line:column."""
     rules = read_rules(rules_file)
-    msg = "规则文件有效" if rules.locale == "zh" else "rules file is valid"
-    click.echo(f"{rules_file}: {msg} ({len(rules.staff)} staff, {len(rules.all_shifts)} shifts)")
+    click.echo(t("rules_valid", rules.locale, path=rules_file, staff=len(rules.staff), shifts=len(rules.all_shifts)))
 
 
 @main.command()

@@ -20,6 +20,7 @@ from ..ledger import Ledger, default_path
 from ..rotation import add_last_served, ledger_turns
 from ..roster import Assignment
 from ..rules import RosterRules
+from ..summary import render_table
 from . import main
 from .options import db_option, force_option, format_option, handle_errors, read_rules, rules_argument
 
@@ -217,14 +218,4 @@ def stats(rules_file, year, output, db, fmt, force):
         click.echo(json.dumps({"year": year, "people": rows}, ensure_ascii=False, indent=1))
         return
     if output is None:
-        from rich.console import Console
-        from rich.table import Table
-        table = Table()
-        for i, name in enumerate(header):
-            table.add_column(name, justify="left" if i < 2 else "right")
-        for row in body:
-            table.add_row(*[f"{v:g}" if isinstance(v, float) else str(v) for v in row])
-        console = Console(width=220, record=True, force_terminal=False)
-        with console.capture() as cap:
-            console.print(table)
-        click.echo(cap.get(), nl=False)
+        click.echo(render_table(header, body), nl=False)
