@@ -249,3 +249,15 @@ def test_generate_summary_keeps_long_headers_whole_and_drops_empty_columns(offic
 def test_validate_speaks_the_rules_language(office):
     assert run("validate", "zh.yaml").stdout == "zh.yaml：规则文件有效（2 人，1 个班次）\n"
     assert run("validate", "en.yaml").stdout == "en.yaml: rules file is valid (2 staff, 1 shifts)\n"
+
+
+def test_the_same_output_twice_is_written_once(office):
+    result = run("generate", "zh.yaml", "--month", "2026-12", "-o", "x.json", "-o", "./x.json", "--time-limit", "5")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.count("已写入") == 1
+
+
+def test_stats_for_a_year_without_duties_prints_no_empty_table(office):
+    assert run("publish", "zh.yaml", "r.json").exit_code == 0
+    result = run("stats", "zh.yaml", "--year", "2025")
+    assert result.exit_code == 0 and result.stdout == "" and "台账中没有 2025 年的排班" in result.stderr

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import sys
 from datetime import timedelta
+from pathlib import Path
 
 import click
 
@@ -45,6 +46,10 @@ def generate(rules_file, month, start, end, outputs, time_limit, seed, workers, 
     from ..solve import print_progress, solve  # ortools loads only for commands that solve
     rules = read_rules(rules_file)
     first, last = date_range(month, start, end)
+    unique: dict[Path, str] = {}
+    for out in outputs:  # `-o a.json -o ./a.json` is one file, written once (not refused as existing the second time)
+        unique.setdefault(Path(out).resolve(), out)
+    outputs = list(unique.values())
     for out in outputs:
         check_output(out, force, rules.locale)
     lead_in = ledger_lead_in(rules_file, db, rules, first)  # served days just before, pinned

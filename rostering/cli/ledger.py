@@ -217,5 +217,5 @@ def stats(rules_file, year, output, db, fmt, force):
     if fmt == "json":
         click.echo(json.dumps({"year": year, "people": rows}, ensure_ascii=False, indent=1))
         return
-    if output is None:
+    if output is None and rows:
         click.echo(render_table(header, body), nl=False)
