@@ -261,3 +261,20 @@ def test_stats_for_a_year_without_duties_prints_no_empty_table(office):
     assert run("publish", "zh.yaml", "r.json").exit_code == 0
     result = run("stats", "zh.yaml", "--year", "2025")
     assert result.exit_code == 0 and result.stdout == "" and "台账中没有 2025 年的排班" in result.stderr
+
+
+def test_two_names_typed_with_a_space_in_excel_are_two_people(office):
+    from openpyxl import load_workbook
+    from rostering.io import load_roster
+    rules = parse_rules(TINY)
+    days = [date(2026, 12, 1), date(2026, 12, 2)]
+    path = save_roster(office / "r.xlsx", Roster(days[0], days[1], [Assignment(d, "d", "甲") for d in days]), rules)
+    book = load_workbook(path)
+    sheet = book.worksheets[0]
+    cell = next(c for row in sheet.iter_rows() for c in row if c.value == "甲")
+    cell.value = "甲　乙"  # full-width space, as typed with a Chinese input method
+    book.save(path)
+    assert sorted(a.person for a in load_roster(path, rules).assignments) == ["乙", "甲", "甲"]
+    cell.value = "甲 丙"  # 丙 is not on the staff list: kept as typed, so check names it
+    book.save(path)
+    assert sorted(a.person for a in load_roster(path, rules).assignments) == ["甲", "甲 丙"]

@@ -49,6 +49,7 @@ _ONE_WINDOW = r"\d{1,2}:\d{2}\s*[–—\-~～至]\s*(?:次日)?\d{1,2}:\d{2}(?:\
 _WINDOW_LINE = re.compile(rf"^\s*{_ONE_WINDOW}(\s*[、,，;；\s]\s*{_ONE_WINDOW})*\s*$")
 _NAME_SEPARATORS = re.compile(r"[\n\r、，,;；]+")
 _PHONE_TAIL = re.compile(r"^(?P<name>.*?\S)(?:\s+|\s*[（(])\+?\d[\d \-]{5,}\d\s*[)）]?\s*$")
+_PHONE = re.compile(r"^[(（]?\+?\d[\d\-]{5,}\d[)）]?$")
 _ONLY_DASHES = re.compile(r"^[\s—–\-/／]*$")
 
 
@@ -629,8 +630,17 @@ def cell_entries(text, phones: dict[str, str], tiers: set[str]) -> list[tuple[st
             m = _PHONE_TAIL.match(token)
             if token not in known and m:
                 token = m.group("name").strip()
-            out.append((tier, token))
+            out += [(tier, name) for name in _spaced_names(token, known)]
     return out
+
+
+def _spaced_names(token: str, known: set[str]) -> list[str]:
+    """'陈建国 刘晓燕' typed with a space (phone numbers after each or not) is two people when both are
+    on the staff list; anything else stays one token, so a name with a space in it is kept whole."""
+    if token in known:
+        return [token]
+    parts = [part for part in token.split() if not _PHONE.match(part)]
+    return parts if len(parts) > 1 and all(part in known for part in parts) else [token]
 
 
 def find_header(ws, path: Path, locale: str) -> int:
