@@ -355,6 +355,9 @@ MESSAGES.update({
                   "{path}: prior load must be CSV rows 'name,load' or JSON {{\"name\": load}}"),
     "prior_bad_load": ("负荷“{value}”不是数字", "the load '{value}' is not a number"),
     "prior_unknown": ("{path}：这些人不在人员名单中：{names}", "{path}: not on the staff list: {names}"),
+    "staff_empty": ("人员名单为空，无法排班", "the staff list is empty, so nobody can be rostered"),
+    "staff_empty_hint": ("在 staff 下列出人员，或用 staff_file 引入人员表",
+                         "list people under staff, or load a staff list with staff_file"),
     "rules_valid": ("{path}：规则文件有效（{staff} 人，{shifts} 个班次）", "{path}: rules file is valid ({staff} staff, {shifts} shifts)"),
     # rules.py validators (the error type is the key; loading.py words it in the rules' language)
     "r_time": ("“{text}”不是 08:30 这样的时间", "'{text}' is not a time like 08:30"),

@@ -127,7 +127,7 @@ _EXPECTED = {  # pydantic error type -> (zh, en) of what was expected
     "int_type": ("应为整数", "expected a whole number"),
     "int_from_float": ("应为整数", "expected a whole number"),
     "list_type": ("应为列表，如 [a, b]", "expected a list like [a, b]"),
-    "string_type": ("应为文字", "expected text"),
+    "string_type": ("应为文字，数字要加引号，如 \"0716-8223110\"", 'expected text; put numbers in quotes, like "0716-8223110"'),
     "dict_type": ("应为键值对", "expected a mapping (key: value)"),
     "model_type": ("应为键值对", "expected a mapping (key: value)"),
     "model_attributes_type": ("应为键值对", "expected a mapping (key: value)"),

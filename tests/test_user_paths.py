@@ -278,3 +278,20 @@ def test_two_names_typed_with_a_space_in_excel_are_two_people(office):
     cell.value = "甲 丙"  # 丙 is not on the staff list: kept as typed, so check names it
     book.save(path)
     assert sorted(a.person for a in load_roster(path, rules).assignments) == ["甲", "甲 丙"]
+
+
+def test_solving_without_a_staff_list_is_a_message_not_an_internal_error(office):
+    (office / "nobody.yaml").write_text("organization: x\nshifts: [{id: d, windows: '08:00-17:00'}]\n", encoding="utf-8")
+    assert run("calendar", "nobody.yaml", "--month", "2026-12").exit_code == 0  # a calendar needs no staff
+    for command in (["generate", "nobody.yaml", "--month", "2026-12", "-o", "x.json"],
+                    ["plan-holidays", "nobody.yaml", "--year", "2027", "-o", "plan.xlsx"]):
+        result = run(*command)
+        assert result.exit_code == 2, result.output
+        assert "nobody.yaml: 人员名单为空，无法排班 — 在 staff 下列出人员" in result.stderr
+    assert not (office / "x.json").exists() and not (office / "plan.xlsx").exists()
+
+
+def test_an_unquoted_phone_number_gets_a_hint(office):
+    (office / "phone.yaml").write_text(TINY + "duty_phone: 12345678\n", encoding="utf-8")
+    result = run("validate", "phone.yaml")
+    assert result.exit_code == 2 and "phone.yaml:5:13: [duty_phone]" in result.stderr and "加引号" in result.stderr

@@ -44,7 +44,7 @@ def generate(rules_file, month, start, end, outputs, time_limit, seed, workers, 
              log_sheets, per_person, fmt, force):
     """Solve a roster for a month or date range and write it."""
     from ..solve import print_progress, solve  # ortools loads only for commands that solve
-    rules = read_rules(rules_file)
+    rules = read_rules(rules_file, to_solve=True)
     first, last = date_range(month, start, end)
     unique: dict[Path, str] = {}
     for out in outputs:  # `-o a.json -o ./a.json` is one file, written once (not refused as existing the second time)

@@ -129,7 +129,7 @@ def write_plan(path: Path, plan: Roster, rules: RosterRules, days: list[Day], ye
 @handle_errors
 def plan_holidays(rules_file, year, output, time_limit, seed, workers, db, force):
     """All holiday periods of a year at once, continuing the rotation from the ledger, for approval ahead."""
-    rules = read_rules(rules_file)
+    rules = read_rules(rules_file, to_solve=True)
     loc = rules.locale
     if output.suffix.lower() != ".xlsx":
         raise RosterFileError(t("plan_bad_output", loc, path=output))

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import click
 
-from ..errors import RosterError
+from ..errors import Diagnostic, RosterError, RulesError
+from ..i18n import t
 from ..loading import load_rules
 from ..rules import RosterRules
 
@@ -66,8 +67,13 @@ def handle_errors(func):
     return wrapper
 
 
-def read_rules(path: Path) -> RosterRules:
-    return load_rules(path)
+def read_rules(path: Path, to_solve: bool = False) -> RosterRules:
+    """The validated rules; `to_solve` also asks for a staff list (a calendar-only file may have none)."""
+    rules = load_rules(path)
+    if to_solve and not rules.staff:
+        raise RulesError(problems=[Diagnostic(t("staff_empty", rules.locale), str(path),
+                                              hint=t("staff_empty_hint", rules.locale))])
+    return rules
 
 
 def parse_month(text: str) -> tuple[date, date]:
