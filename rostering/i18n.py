@@ -372,6 +372,7 @@ MESSAGES.update({
     "r_no_name": ("每个人都要有姓名（name）", "a person needs a name"),
     "r_recurring_date": ("“{text}”不是 2026-06-01 这样的日期，也不是 06-01 这样的月-日",
                          "'{text}' is not a date like 2026-06-01 or a month-day like 06-01"),
+    "r_timezone": ("未知的时区“{zone}”；应写成 Asia/Shanghai 这样的名称", "unknown time zone '{zone}'; use a name like Asia/Shanghai"),
     "r_limit_bound": ("次数限制要写 max 或 min", "a limit needs max or min"),
     "r_limit_order": ("min {min} 大于 max {max}", "min {min} is larger than max {max}"),
     "r_per_day": ("per_day 只用于 unit: group；按人轮换时，每天几人由班次的 headcount 决定",

@@ -448,6 +448,17 @@ class RosterRules(Strict):
     substitution: Substitution = Field(default_factory=Substitution)
     holiday_rotation: list[HolidayRotation] = Field(default_factory=list)
 
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, v: str) -> str:
+        """Checked here, not when the CSV/ICS export needs it after solving."""
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise invalid("r_timezone", zone=v)
+        return v
+
     @property
     def all_shifts(self) -> list[Shift]:
         """Duty shifts followed by the leader tiers, each as a shift flagged `leader`."""

@@ -295,3 +295,11 @@ def test_an_unquoted_phone_number_gets_a_hint(office):
     (office / "phone.yaml").write_text(TINY + "duty_phone: 12345678\n", encoding="utf-8")
     result = run("validate", "phone.yaml")
     assert result.exit_code == 2 and "phone.yaml:5:13: [duty_phone]" in result.stderr and "加引号" in result.stderr
+
+
+def test_an_unknown_time_zone_is_found_by_validate_not_after_solving(office):
+    (office / "tz.yaml").write_text("locale: en\ntimezone: Asia/Beijing\n" + TINY, encoding="utf-8")
+    result = run("generate", "tz.yaml", "--month", "2026-12", "-o", "x.json", "-o", "x.csv")
+    assert result.exit_code == 2
+    assert "tz.yaml:2:11: [timezone] wrong value: unknown time zone 'Asia/Beijing'" in result.stderr
+    assert not (office / "x.json").exists()
