@@ -16,7 +16,7 @@ from datetime import date
 from .constraints import Requirement, Violation, rules_for
 from .constraints.fairness import loads
 from .errors import ChangeError
-from .i18n import t
+from .i18n import join_names, t
 from .problem import LOAD_SCALE, Key, Problem
 from .roster import Assignment, Roster
 from .rules import CoverRule, RosterRules, Shift
@@ -91,7 +91,7 @@ def _parse_holding(text: str, source: str, rules: RosterRules, example: str) -> 
     try:
         shift = rules.shift(shift_name)
     except KeyError:
-        known = "、".join(s.display for s in rules.all_shifts)
+        known = join_names((s.display for s in rules.all_shifts), rules.locale)
         raise ChangeError(t("change_bad_shift", rules.locale, shift=shift_name, change=source, known=known))
     return day, shift, _known_person(parts[-1], source, rules)
 
@@ -140,7 +140,7 @@ def apply_change(roster: Roster, change: Change, rules: RosterRules) -> Roster:
             raise ChangeError(t("change_outside", loc, change=change.text, date=m.date.isoformat(),
                                 start=roster.start.isoformat(), end=roster.end.isoformat()))
         if m.removed.key not in held:
-            on = "、".join(roster.on(m.date, m.shift)) or "—"
+            on = join_names(roster.on(m.date, m.shift), loc) or "—"
             raise ChangeError(t("change_not_held", loc, change=change.text, person=m.person,
                                 date=m.date.isoformat(), shift=shift, holders=on))
         if m.added.key in held:
@@ -180,7 +180,7 @@ def move_allowed(rules: RosterRules, move: Move) -> str | None:
     shift = shift_label(rules, move.shift)
     same_group = rule.same_group and (rule.groups is None or "same_group" in rule.model_fields_set)
     if rule.groups is not None and taker.group not in rule.groups:
-        return t("v_cover_groups", loc, shift=shift, groups="、".join(rule.groups), taker=taker.name,
+        return t("v_cover_groups", loc, shift=shift, groups=join_names(rule.groups, loc), taker=taker.name,
                  group=taker.group or "—")
     if same_group and taker.group != giver.group:
         return t("v_cover_same_group", loc, shift=shift, taker=taker.name, person=giver.name,
@@ -328,7 +328,7 @@ def substitutes(rules: RosterRules, roster: Roster, day: date, shift_key: str, p
     try:
         shift = rules.shift(shift_key)
     except KeyError:
-        known = "、".join(s.display for s in rules.all_shifts)
+        known = join_names((s.display for s in rules.all_shifts), loc)
         raise ChangeError(t("change_bad_shift", loc, shift=shift_key, change=f"--shift {shift_key}", known=known))
     if not roster.start <= day <= roster.end:
         raise ChangeError(t("change_outside", loc, change=f"--date {day.isoformat()}", date=day.isoformat(),
@@ -342,11 +342,11 @@ def substitutes(rules: RosterRules, roster: Roster, day: date, shift_key: str, p
         person = _known_person(person, f"--person {person}", rules)
         if person not in holders:
             raise ChangeError(t("change_not_held", loc, change=f"--person {person}", person=person,
-                                date=day.isoformat(), shift=shift.display, holders="、".join(holders) or "—"))
+                                date=day.isoformat(), shift=shift.display, holders=join_names(holders, loc) or "—"))
     elif len(holders) == 1:
         person = holders[0]
     elif len(holders) > 1 and len(holders) >= slot.need:
-        raise ChangeError(t("subs_which", loc, people="、".join(holders)))
+        raise ChangeError(t("subs_which", loc, people=join_names(holders, loc)))
     if person is not None and person not in problem.person_by_name:  # a misspelt name in the roster file
         raise ChangeError(t("subs_unknown_holder", loc, date=day.isoformat(), shift=shift.display, person=person))
     screen = MoveScreen(problem, roster)

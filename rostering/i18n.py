@@ -391,5 +391,10 @@ def t(msg_id: str, locale: str = "zh", **kwargs: object) -> str:
     return text.format(**kwargs) if kwargs else text
 
 
+def join_names(items, locale: str = "zh") -> str:
+    """Names (or shifts, groups) in running text: 张三、李四 in Chinese, "Zhang, Li" in English."""
+    return ("、" if locale == "zh" else ", ").join(items)
+
+
 def day_kind_label(kind: str, locale: str = "zh") -> str:
     return t(f"kind_{kind}", locale)

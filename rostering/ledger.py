@@ -20,7 +20,7 @@ from typing import Iterator
 
 from .changes import Change
 from .errors import ChangeError, RosterFileError
-from .i18n import t
+from .i18n import join_names, t
 from .problem import LOAD_SCALE, Problem
 from .roster import Roster
 from .rules import RosterRules
@@ -207,7 +207,7 @@ class Ledger:
             people = {r[0] for r in self.conn.execute("SELECT DISTINCT person FROM assignments")}
         if not people & {p.name for p in rules.staff}:
             raise RosterFileError(t("ledger_other_office", self.locale, path=self.path,
-                                    other="、".join(sorted(offices)), office=rules.organization))
+                                    other=join_names(sorted(offices), self.locale), office=rules.organization))
 
     # -- versions ----------------------------------------------------------
     def versions(self, current_only: bool = False) -> list[Version]:

@@ -15,7 +15,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from .errors import Diagnostic, RulesError
-from .i18n import MESSAGES, t
+from .i18n import MESSAGES, join_names, t
 from .io.text import read_text
 from .rules import DAY_KINDS, RosterRules
 
@@ -351,7 +351,7 @@ def cross_check(rules: RosterRules, where: Located) -> list[Diagnostic]:
     missing = [k for k in DAY_KINDS if k in duty_kinds and k not in leader_kinds]
     if rules.leaders and missing:
         from .i18n import day_kind_label
-        out.append(where.diag(("leaders",), t("no_leader_for", loc, kinds="、".join(
-            day_kind_label(k, loc) for k in missing)), t("no_leader_hint", loc), at_key=True))
+        out.append(where.diag(("leaders",), t("no_leader_for", loc, kinds=join_names(
+            (day_kind_label(k, loc) for k in missing), loc)), t("no_leader_hint", loc), at_key=True))
     return out
 

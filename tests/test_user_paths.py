@@ -303,3 +303,20 @@ def test_an_unknown_time_zone_is_found_by_validate_not_after_solving(office):
     assert result.exit_code == 2
     assert "tz.yaml:2:11: [timezone] wrong value: unknown time zone 'Asia/Beijing'" in result.stderr
     assert not (office / "x.json").exists()
+
+
+def test_english_messages_list_names_with_commas_and_a_refused_change_is_described(office):
+    (office / "pair.yaml").write_text("locale: en\norganization: x\nshifts: [{id: d, name: Desk, windows: "
+                                      "'08:00-17:00', headcount: 2}]\nstaff: [{name: Ann}, {name: Bo}, {name: Cy, "
+                                      "unavailable: [{from: 2026-12-01, reason: course}]}]\n", encoding="utf-8")
+    roster = {"assignments": [{"date": "2026-12-01", "shift": "d", "person": "Ann"},
+                              {"date": "2026-12-01", "shift": "d", "person": "Bo"}]}
+    (office / "pair.json").write_text(json.dumps(roster), encoding="utf-8")
+    held = run("check", "pair.yaml", "pair.json", "--cover", "2026-12-01 Desk Cy -> Ann")
+    assert held.exit_code == 2 and "(it is held by Ann, Bo)" in held.stderr, held.stderr
+    assert run("publish", "pair.yaml", "pair.json").exit_code == 0
+    refused = run("check", "pair.yaml", "pair.json", "--cover", "2026-12-01 Desk Ann -> Cy", "--apply")
+    assert refused.exit_code == 1
+    assert refused.stdout.startswith("cover: 2026-12-01 Desk Ann → Cy")  # what was refused, then why
+    assert "Cy is unavailable on 2026-12-01 (course)" in refused.stdout
+    assert "nothing was recorded or rewritten" in refused.stderr

@@ -10,7 +10,7 @@ import click
 from ..changes import apply_changes, change_approvers, parse_cover, parse_swap, policy_violations, shift_label
 from ..checking import check_roster
 from ..errors import ChangeError
-from ..i18n import t
+from ..i18n import join_names, t
 from ..io import load_roster, save_roster
 from ..problem import Problem
 from . import main
@@ -113,6 +113,11 @@ def check(rules_file, roster_file, covers, swaps, apply_, approved_by, db, fmt):
     new = {_violation_key(v) for v in policy + after.violations if _violation_key(v) not in before}
     described = [{"kind": c.kind, "change": c.text, "description": c.describe(rules),
                   "approvers": change_approvers(rules, roster, c)} for c in changes]
+    if fmt == "text":  # what is proposed first, also when --apply refuses it
+        for item in described:
+            approval = (t("change_approver", loc, names=join_names(item["approvers"], loc)) if item["approvers"]
+                        else t("change_no_leader", loc) if rules.substitution.approval != "none" else "")
+            click.echo(f"{item['description']}" + (f" — {approval}" if approval else ""))
     applied = False
     if apply_:
         broken = [v for v in policy + after.hard if _violation_key(v) in new]
@@ -122,11 +127,6 @@ def check(rules_file, roster_file, covers, swaps, apply_, approved_by, db, fmt):
             sys.exit(1)
         _apply(rules_file, roster_file, db, rules, changes, described, changed, approved_by)
         applied = True
-    if fmt == "text":
-        for item in described:
-            approval = (t("change_approver", loc, names="、".join(item["approvers"])) if item["approvers"]
-                        else t("change_no_leader", loc) if rules.substitution.approval != "none" else "")
-            click.echo(f"{item['description']}" + (f" — {approval}" if approval else ""))
     report_violations(after, loc, fmt, {"policy": policy, "changes": described, "applied": applied}, new)
     sys.exit(0 if after.ok and not policy else 1)
 
@@ -139,7 +139,7 @@ def _apply(rules_file, roster_file, db, rules, changes, described, changed, appr
             raise ChangeError(t("apply_needs_approver", loc))
         for item in described:
             if item["approvers"] and approved_by not in item["approvers"]:
-                raise ChangeError(t("apply_wrong_approver", loc, names="、".join(item["approvers"]), name=approved_by))
+                raise ChangeError(t("apply_wrong_approver", loc, names=join_names(item["approvers"], loc), name=approved_by))
     with open_ledger(rules_file, db, rules, create=False) as ledger:
         with ledger.transaction():
             for change in changes:

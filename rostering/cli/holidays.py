@@ -13,7 +13,7 @@ import click
 
 from ..calendar import Day, DutyCalendar
 from ..errors import RosterFileError
-from ..i18n import t
+from ..i18n import join_names, t
 from ..io import check_output, load_roster
 from ..io.safe import write_atomically
 from ..ledger import default_path
@@ -156,7 +156,7 @@ def plan_holidays(rules_file, year, output, time_limit, seed, workers, db, force
         if a.person not in names:
             names.append(a.person)
     for holiday, names in by_holiday.items():
-        click.echo(t("plan_line", loc, holiday=holiday, people="、".join(names) if loc == "zh" else ", ".join(names)))
+        click.echo(t("plan_line", loc, holiday=holiday, people=join_names(names, loc)))
     click.echo(t("wrote", loc, path=output))
 
 

@@ -13,7 +13,7 @@ from ..calendar import period_label
 from ..changes import substitutes as find_substitutes
 from ..checking import check_roster
 from ..errors import ChangeError, RosterFileError
-from ..i18n import t
+from ..i18n import join_names, t
 from ..io import load_roster
 from ..io.safe import write_atomically
 from ..ledger import Ledger, default_path
@@ -113,7 +113,7 @@ def substitutes(rules_file, roster_file, day, shift, person, limit, db, fmt):
                                 shift=rules.shift(o.shift).display, cost=o.cost))
         if len(shown) < len(found.swaps):
             click.echo("  " + t("subs_more_swaps", loc, n=len(found.swaps) - len(shown)))
-    click.echo(t("change_approver", loc, names="、".join(found.approvers)) if found.approvers
+    click.echo(t("change_approver", loc, names=join_names(found.approvers, loc)) if found.approvers
                else t("change_no_leader", loc) if rules.substitution.approval != "none" else "")
 
 

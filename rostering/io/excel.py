@@ -23,7 +23,7 @@ from openpyxl.worksheet.pagebreak import Break
 
 from ..calendar import Day, period_label
 from ..errors import RosterFileError
-from ..i18n import day_kind_label, t
+from ..i18n import day_kind_label, join_names, t
 from ..problem import Problem, Slot
 from ..roster import Assignment, Roster
 from ..rules import RosterRules, Shift
@@ -77,7 +77,7 @@ def put_text(cell, value: str) -> None:
 
 def labelled(label: str, names: list[str], locale: str) -> str:
     """'带班领导：王一、王二' / 'Leader on duty: A, B'."""
-    return label + ("：" if locale == "zh" else ": ") + ("、" if locale == "zh" else ", ").join(names)
+    return label + ("：" if locale == "zh" else ": ") + join_names(names, locale)
 
 
 def weekday_label(day: date, locale: str) -> str:
@@ -248,7 +248,7 @@ def windows_label(windows, locale: str) -> str:
         overnight = w.end > 24 * 60
         parts.append(f"{start}–次日{end}" if overnight and locale == "zh"
                      else f"{start}–{end} next day" if overnight else f"{start}–{end}")
-    return ("、" if locale == "zh" else ", ").join(parts)
+    return join_names(parts, locale)
 
 
 # -- writing ------------------------------------------------------------------------------
@@ -581,7 +581,7 @@ def sheet_named(wb, key: str, path: Path, locale: str):
     for name in {t(key, "zh"), t(key, "en")}:
         if name in wb.sheetnames:
             return wb[name]
-    raise RosterFileError(t("xl_no_sheet", locale, path=path, sheet=t(key, locale), have="、".join(wb.sheetnames)))
+    raise RosterFileError(t("xl_no_sheet", locale, path=path, sheet=t(key, locale), have=join_names(wb.sheetnames, locale)))
 
 
 def parse_date(value, where: str, path: Path, locale: str) -> date:
@@ -676,7 +676,7 @@ def column_shifts(ws, header_row: int, rules: RosterRules, path: Path) -> dict[i
                                                  for lang in ("zh", "en"))]
             out[c] = exact[:1] or duty[:1]
         else:
-            known = "、".join(dict.fromkeys(s.display for s in shifts))
+            known = join_names(dict.fromkeys(s.display for s in shifts), loc)
             raise RosterFileError(t("xl_unknown_column", loc, path=path,
                                     cell=f"{ws.title}!{get_column_letter(c)}{header_row}", name=first, known=known))
     return out

@@ -15,7 +15,7 @@ from pathlib import Path
 from icalendar import Calendar, Event
 
 from ..errors import RosterFileError
-from ..i18n import t
+from ..i18n import join_names, t
 from ..problem import Problem
 from ..roster import Roster
 from ..rules import RosterRules
@@ -60,7 +60,7 @@ def build_calendar(roster: Roster, rules: RosterRules, person: str | None = None
         notes = [rules.organization]
         others = [n for n in by_slot.get((a.date, a.shift), []) if n != a.person]
         if others:
-            notes.append(t("ics_with", loc, names=("、" if loc == "zh" else ", ").join(others)))
+            notes.append(t("ics_with", loc, names=join_names(others, loc)))
         if not shift.leader:
             notes += [label for name, label in leaders_on.get(a.date, []) if name != a.person]
         if rules.duty_phone:
