@@ -218,6 +218,13 @@ def change_approvers(rules: RosterRules, roster: Roster, change: Change) -> list
     return approvers(rules, roster, change.dates, {n for m in change.moves for n in (m.person, m.taker)})
 
 
+def approval_note(rules: RosterRules, names: list[str]) -> str:
+    """Who must approve, in words; empty when the rules ask for no approval."""
+    if names:
+        return t("change_approver", rules.locale, names=join_names(names, rules.locale))
+    return t("change_no_leader", rules.locale) if rules.substitution.approval != "none" else ""
+
+
 # -- screening moves fast --------------------------------------------------
 @dataclass
 class MoveScreen:

@@ -320,3 +320,10 @@ def test_english_messages_list_names_with_commas_and_a_refused_change_is_describ
     assert refused.stdout.startswith("cover: 2026-12-01 Desk Ann → Cy")  # what was refused, then why
     assert "Cy is unavailable on 2026-12-01 (course)" in refused.stdout
     assert "nothing was recorded or rewritten" in refused.stderr
+
+
+def test_substitutes_without_approval_ends_without_a_blank_line(office):
+    (office / "free.yaml").write_text(TINY + "substitution: {approval: none}\n", encoding="utf-8")
+    result = run("substitutes", "free.yaml", "r.json", "--date", "2026-12-01", "--shift", "d")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1].strip() and not result.stdout.endswith("\n\n")

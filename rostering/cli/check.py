@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ..changes import apply_changes, change_approvers, parse_cover, parse_swap, policy_violations, shift_label
+from ..changes import apply_changes, approval_note, change_approvers, parse_cover, parse_swap, policy_violations, shift_label
 from ..checking import check_roster
 from ..errors import ChangeError
 from ..i18n import join_names, t
@@ -115,8 +115,7 @@ def check(rules_file, roster_file, covers, swaps, apply_, approved_by, db, fmt):
                   "approvers": change_approvers(rules, roster, c)} for c in changes]
     if fmt == "text":  # what is proposed first, also when --apply refuses it
         for item in described:
-            approval = (t("change_approver", loc, names=join_names(item["approvers"], loc)) if item["approvers"]
-                        else t("change_no_leader", loc) if rules.substitution.approval != "none" else "")
+            approval = approval_note(rules, item["approvers"])
             click.echo(f"{item['description']}" + (f" — {approval}" if approval else ""))
     applied = False
     if apply_:

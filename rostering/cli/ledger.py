@@ -10,10 +10,10 @@ from pathlib import Path
 import click
 
 from ..calendar import period_label
-from ..changes import substitutes as find_substitutes
+from ..changes import approval_note, substitutes as find_substitutes
 from ..checking import check_roster
 from ..errors import ChangeError, RosterFileError
-from ..i18n import join_names, t
+from ..i18n import t
 from ..io import load_roster
 from ..io.safe import write_atomically
 from ..ledger import Ledger, default_path
@@ -113,8 +113,9 @@ def substitutes(rules_file, roster_file, day, shift, person, limit, db, fmt):
                                 shift=rules.shift(o.shift).display, cost=o.cost))
         if len(shown) < len(found.swaps):
             click.echo("  " + t("subs_more_swaps", loc, n=len(found.swaps) - len(shown)))
-    click.echo(t("change_approver", loc, names=join_names(found.approvers, loc)) if found.approvers
-               else t("change_no_leader", loc) if rules.substitution.approval != "none" else "")
+    note = approval_note(rules, found.approvers)
+    if note:
+        click.echo(note)
 
 
 @main.command()
