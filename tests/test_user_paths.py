@@ -327,3 +327,11 @@ def test_substitutes_without_approval_ends_without_a_blank_line(office):
     result = run("substitutes", "free.yaml", "r.json", "--date", "2026-12-01", "--shift", "d")
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[-1].strip() and not result.stdout.endswith("\n\n")
+
+
+def test_only_soft_rules_broken_reads_as_such(office):
+    (office / "soft.yaml").write_text(TINY + "rules:\n  limits: [{per: month, max: 0, weight: 5, people: [甲]}]\n",
+                                      encoding="utf-8")
+    result = run("check", "soft.yaml", "r.json")
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[-1] == "排班符合全部硬性规则；另有 1 处软约束未满足"

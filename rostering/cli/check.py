@@ -64,10 +64,10 @@ def report_violations(report, locale: str, fmt: str, extra: dict | None = None, 
         caused = sum(1 for v in hard if _violation_key(v) in new)
         click.echo(t("change_breaks", locale, n=len(hard), new=caused) if hard else t("change_ok", locale))
     elif not violations:
-        click.echo("排班符合全部规则" if locale == "zh" else "the roster keeps every rule")
+        click.echo(t("check_ok", locale))
     else:
-        n = len(hard)
-        click.echo(f"共 {n} 处违反硬性规则" if locale == "zh" else f"{n} hard-rule violations")
+        click.echo(t("check_hard", locale, n=len(hard)) if hard
+                   else t("check_soft_only", locale, n=len(violations)))
 
 
 @main.command()
