@@ -320,6 +320,19 @@ def cross_check(rules: RosterRules, where: Located) -> list[Diagnostic]:
         check_names(lim.people, names, "person", at + ("people",))
     for i, rot in enumerate(rules.rules.rotation):
         check_names(rot.shifts, shift_ids, "shift", ("rules", "rotation", i, "shifts"))
+    for i, target in enumerate(rules.rules.cover):
+        check_names([target.shift], shift_ids, "shift", ("rules", "cover", i, "shift"))
+    for i, succession in enumerate(rules.rules.forbidden_successions):
+        check_names([succession.shift], shift_ids, "shift", ("rules", "forbidden_successions", i, "shift"))
+        check_names(succession.next, shift_ids, "shift", ("rules", "forbidden_successions", i, "next"))
+    for i, p in enumerate(rules.staff):
+        for shift in p.max_shifts:
+            if shift not in shift_ids:
+                out.append(where.diag(("staff", i, "max_shifts", shift), t("unknown_shift", loc, name=shift),
+                                      _suggest(shift, shift_ids, loc), at_key=True))
+        for j, request in enumerate(p.requests):
+            if request.shift is not None:
+                check_names([request.shift], shift_ids, "shift", ("staff", i, "requests", j, "shift"))
     for i, cov in enumerate(rules.substitution.cover):
         check_names(cov.shifts, shift_ids, "shift", ("substitution", "cover", i, "shifts"))
         check_names(cov.groups, groups, "group", ("substitution", "cover", i, "groups"))

@@ -131,3 +131,18 @@ def test_staff_file_without_name_column(tmp_path):
     with pytest.raises(RulesError) as info:
         load_rules(tmp_path / "r.yaml")
     assert "姓名" in str(info.value) and "staff.csv" in str(info.value)
+
+
+@pytest.mark.parametrize("extra,fragment", [
+    ("rules:\n  cover: [{shift: dya, need: 1}]\n", "dya"),
+    ("rules:\n  forbidden_successions: [{shift: day, next: [nigth]}]\n", "nigth"),
+])
+def test_unknown_shift_in_general_rule_forms(extra, fragment):
+    out = rendered(BASE.format(locale="", extra=extra))
+    assert f"未知的班次 {fragment}" in out and "r.yaml:10:" in out
+
+
+def test_unknown_shift_in_personal_limits():
+    text = BASE.replace("{{name: 张一, group: 总值班科}}", "{{name: 张一, group: 总值班科, max_shifts: {{dya: 2}}}}")
+    out = rendered(text.format(locale="", extra=""))
+    assert "未知的班次 dya" in out and "r.yaml:5:" in out and "day" in out
