@@ -96,10 +96,22 @@ class Problem:
         self.holiday_plan = None
 
     # -- who may take what -------------------------------------------------
+    @cached_property
+    def _leave_by_day(self) -> dict[tuple[str, date], list]:
+        """Leave entries per (person, date) inside the range: a lookup, not a scan per slot."""
+        out: dict[tuple[str, date], list] = {}
+        for p in self.people:
+            for u in p.unavailable:
+                day = max(u.start, self.start)
+                while day <= min(u.end, self.end):  # type: ignore[type-var]
+                    out.setdefault((p.name, day), []).append(u)
+                    day += timedelta(days=1)
+        return out
+
     def unavailability(self, person: Person, slot: Slot):
         """The leave entry that keeps `person` from `slot`, if any."""
-        for u in person.unavailable:
-            if u.covers(slot.date) and (u.shifts is None or slot.shift.id in u.shifts):
+        for u in self._leave_by_day.get((person.name, slot.date), ()):
+            if u.shifts is None or slot.shift.id in u.shifts:
                 return u
         return None
 

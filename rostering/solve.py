@@ -99,7 +99,8 @@ def solve(problem: Problem, time_limit: float = 30.0, workers: int = 1, seed: in
     skips the month-by-month hint; `parameters` overrides CP-SAT parameters by name."""
     started = time.monotonic()
     hint = None
-    if rolling and keep is None and (problem.end - problem.start).days + 1 > ROLLING_DAYS:
+    if rolling and keep is None and (problem.end - problem.start).days + 1 > ROLLING_DAYS \
+            and not counts_whole_range(problem.rules):
         hint = rolling_hint(problem, budget=time_limit * 0.7, workers=workers, seed=seed, fixed=fixed)
         proven = _proven(problem, hint, _floor_cost(problem, fixed)) if hint is not None else None
         if proven is not None:
@@ -216,6 +217,15 @@ def _pin_hint_keep(model: RosterModel, problem: Problem, fixed: Roster | None, p
             else:
                 model.cp.add_hint(var, 0)
     return extra
+
+
+def counts_whole_range(rules) -> bool:
+    """Rules that total over the whole range (minutes, weekends, per-range limits) cannot be split into months."""
+    settings = rules.rules
+    if settings.max_weekends is not None or any(lim.per == "horizon" for lim in settings.limits):
+        return True
+    return any(p.max_minutes is not None or p.min_minutes is not None or p.max_shifts or p.max_weekends is not None
+               for p in rules.staff)
 
 
 def _months(problem: Problem) -> list[tuple]:

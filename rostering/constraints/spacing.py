@@ -38,13 +38,49 @@ def _pair_requirements(family, problem: Problem, pairs, message, fix, extra=()):
                               params=(("person", name), ("date", a.date.isoformat()), ("shifts", labels)) + extra)
 
 
+def _simultaneous(problem: Problem) -> list[list[Slot]]:
+    """The duty slots on at each moment a window starts, keeping sets that another does not contain.
+
+    Two slots overlap exactly when both are on at the later of their start times, so
+    "at most one of each such set" forbids every overlapping pair, with far fewer and
+    tighter constraints than one per pair."""
+    windows = sorted(((start, end, i) for i, s in enumerate(problem.slots) if not s.shift.leader
+                      for start, end in s.intervals()), key=lambda w: (w[0], w[2]))
+    sets: list[frozenset[int]] = []
+    active: list[tuple] = []
+    k = 0
+    while k < len(windows):
+        moment = windows[k][0]
+        while k < len(windows) and windows[k][0] == moment:
+            active.append(windows[k])
+            k += 1
+        active = [w for w in active if w[1] > moment]
+        current = frozenset(w[2] for w in active)
+        if sets and sets[-1] <= current:
+            sets[-1] = current  # the last set only grew: keep the larger one
+        elif len(current) > 1 and not (sets and current <= sets[-1]):
+            sets.append(current)
+    return [[problem.slots[i] for i in sorted(found)] for found in sets if len(found) > 1]
+
+
 @dataclass
 class NoOverlap(Rule):
     family = "overlap"
 
     def requirements(self, problem: Problem):
-        pairs = ((a, b) for a, b in _nearby_pairs(problem, timedelta(0)) if _overlaps(a, b))
-        yield from _pair_requirements(self.family, problem, pairs, "v_overlap", "v_overlap_fix")
+        for group in _simultaneous(problem):
+            takers: dict[str, list[Slot]] = {}
+            for slot in group:
+                for name in problem.eligible[slot.id]:
+                    takers.setdefault(name, []).append(slot)
+            for name, slots in sorted(takers.items()):
+                if len(slots) < 2:
+                    continue
+                labels = " / ".join(f"{s.date.isoformat()} {s.shift.display}" for s in slots)
+                yield Requirement(self.family, tuple(((name, s.date, s.shift.id), 1) for s in slots), hi=1,
+                                  date=slots[0].date, shift=slots[0].shift.id, people=(name,), message="v_overlap",
+                                  fix="v_overlap_fix", params=(("person", name), ("date", slots[0].date.isoformat()),
+                                                               ("shifts", labels)))
 
 
 @dataclass
