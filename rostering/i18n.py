@@ -346,8 +346,10 @@ MESSAGES.update({
     "json_bad_item": ("{path}：assignments 第 {n} 项无法识别：{item}；每项要有 date（如 2026-12-01）、shift、person",
                       "{path}: assignments item {n} cannot be read: {item}; each needs date (like 2026-12-01), "
                       "shift and person"),
-    "json_bad_period": ("{path}：period 的 from、to 应为 2026-12-01 这样的日期",
-                        "{path}: period from and to must be dates like 2026-12-01"),
+    "json_bad_period": ("{path}：period 的 from、to 应为 2026-12-01 这样的日期，且 from 不晚于 to",
+                        "{path}: period from and to must be dates like 2026-12-01, from not after to"),
+    "json_outside": ("{path}：assignments 第 {n} 项的日期 {date} 不在 period {start}~{end} 内",
+                     "{path}: assignments item {n} is dated {date}, outside the period {start}~{end}"),
     "json_empty": ("{path}：没有值班安排（assignments 为空，也没有 period）",
                    "{path}: no duties (assignments is empty and there is no period)"),
     "csv_missing_cells": ("缺少班次（shift）或姓名（person）", "shift or person is empty"),

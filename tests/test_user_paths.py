@@ -335,3 +335,19 @@ def test_only_soft_rules_broken_reads_as_such(office):
     result = run("check", "soft.yaml", "r.json")
     assert result.exit_code == 0
     assert result.stdout.splitlines()[-1] == "排班符合全部硬性规则；另有 1 处软约束未满足"
+
+
+@pytest.mark.parametrize("period, expected", [
+    ({"from": "2026-12-31", "to": "2026-12-01"}, "from 不晚于 to"),
+    ({"from": "2026-12-01", "to": "2026-12-02"}, "assignments 第 2 项的日期 2026-12-09 不在 period 2026-12-01~2026-12-02 内"),
+])
+def test_a_json_period_that_does_not_hold_its_duties_is_refused(office, period, expected):
+    roster = {"period": period, "assignments": [{"date": "2026-12-01", "shift": "d", "person": "甲"},
+                                                {"date": "2026-12-09", "shift": "d", "person": "乙"}]}
+    if period["from"] > period["to"]:
+        roster["assignments"].pop()
+    (office / "r.json").write_text(json.dumps(roster, ensure_ascii=False), encoding="utf-8")
+    for command in ("check", "publish"):  # was: check passed over it, publish recorded it
+        result = run(command, "zh.yaml", "r.json")
+        assert result.exit_code == 2 and expected in result.stderr, result.stderr
+    assert not (office / "zh.roster.db").exists()

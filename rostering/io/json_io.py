@@ -52,6 +52,12 @@ def roster_from_dict(data: dict, source: str, rules: RosterRules | None = None) 
         end = date.fromisoformat(period["to"]) if "to" in period else max(dates)
     except (TypeError, ValueError):
         raise RosterFileError(t("json_bad_period", loc, path=source) if period else t("json_empty", loc, path=source))
+    if end < start:
+        raise RosterFileError(t("json_bad_period", loc, path=source))
+    outside = next((n for n, a in enumerate(items, start=1) if not start <= a.date <= end), None)
+    if outside is not None:  # check would pass over it, publish would record it
+        raise RosterFileError(t("json_outside", loc, path=source, n=outside, date=items[outside - 1].date.isoformat(),
+                                start=start.isoformat(), end=end.isoformat()))
     return Roster(start, end, items, dict(data.get("meta") or {}))
 
 
