@@ -398,7 +398,8 @@ def substitutes(rules: RosterRules, roster: Roster, day: date, shift_key: str, p
 
 
 def roster_diff(rules: RosterRules, old: Roster, new: Roster) -> dict:
-    """What re-planning changed: counts kept, and the assignments removed and added."""
+    """What re-planning changed within the new roster's dates: counts kept, and the assignments removed and added."""
+    old = Roster(new.start, new.end, [a for a in old.assignments if new.start <= a.date <= new.end])
     removed, added = old.diff(new)
 
     def rows(items: list[Assignment]) -> list[dict]:

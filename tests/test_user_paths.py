@@ -351,3 +351,17 @@ def test_a_json_period_that_does_not_hold_its_duties_is_refused(office, period, 
         result = run(command, "zh.yaml", "r.json")
         assert result.exit_code == 2 and expected in result.stderr, result.stderr
     assert not (office / "zh.roster.db").exists()
+
+
+def test_keep_a_roster_of_another_month_is_refused_and_the_diff_stays_within_the_dates(office, monkeypatch):
+    nov = {"assignments": [{"date": "2026-11-30", "shift": "d", "person": "甲"}]}
+    (office / "nov.json").write_text(json.dumps(nov, ensure_ascii=False), encoding="utf-8")
+    wrong = run("generate", "zh.yaml", "--month", "2026-12", "-o", "x.json", "--keep", "nov.json")
+    assert wrong.exit_code == 2 and "与本次排班期 2026-12-01~2026-12-31 没有重叠" in wrong.stderr
+    both = {"assignments": nov["assignments"] + [{"date": "2026-12-01", "shift": "d", "person": "甲"}]}
+    (office / "both.json").write_text(json.dumps(both, ensure_ascii=False), encoding="utf-8")
+    result = run("generate", "zh.yaml", "--month", "2026-12", "-o", "x.json", "--keep", "both.json",
+                 "--time-limit", "5", "--format", "json")
+    assert result.exit_code == 0, result.output
+    changes = json.loads(result.stdout)["changes"]
+    assert changes["kept"] == 1 and not any(r["date"] == "2026-11-30" for r in changes["removed"])

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from ..errors import RosterFileError
 from ..i18n import t
 from ..changes import roster_diff
 from ..io import check_output, load_roster, save_roster_files
@@ -57,6 +58,9 @@ def generate(rules_file, month, start, end, outputs, time_limit, seed, workers, 
     kept = load_roster(keep, rules) if keep else None
     show = sys.stderr.isatty() if progress is None else progress
     loc = rules.locale
+    if kept is not None and (kept.end < first or kept.start > last):  # the wrong month's file: nothing to keep
+        raise RosterFileError(t("keep_no_overlap", loc, path=keep, start=kept.start.isoformat(),
+                                end=kept.end.isoformat(), first=first.isoformat(), last=last.isoformat()))
 
     def run(since):
         prior_load = read_prior_load(prior, rules) if prior else {}
