@@ -58,7 +58,8 @@ def roster_from_dict(data: dict, source: str, rules: RosterRules | None = None) 
     if outside is not None:  # check would pass over it, publish would record it
         raise RosterFileError(t("json_outside", loc, path=source, n=outside, date=items[outside - 1].date.isoformat(),
                                 start=start.isoformat(), end=end.isoformat()))
-    return Roster(start, end, items, dict(data.get("meta") or {}))
+    meta = data.get("meta")
+    return Roster(start, end, items, dict(meta) if isinstance(meta, dict) else {})
 
 
 def read_json(path: Path, rules: RosterRules | None = None) -> Roster:
