@@ -366,3 +366,10 @@ def test_keep_a_roster_of_another_month_is_refused_and_the_diff_stays_within_the
     assert result.exit_code == 0, result.output
     changes = json.loads(result.stdout)["changes"]
     assert changes["kept"] == 1 and not any(r["date"] == "2026-11-30" for r in changes["removed"])
+
+
+def test_csv_rows_with_more_cells_than_the_header_are_read(office):
+    """Excel leaves trailing commas when a column right of the table was ever used."""
+    (office / "r.csv").write_text("date,shift,person\n2026-12-01,d,甲,,\n", encoding="utf-8")
+    result = run("check", "zh.yaml", "r.csv")
+    assert result.exit_code == 0 and "排班符合全部规则" in result.stdout, result.output

@@ -99,7 +99,8 @@ def read_csv(path: Path, rules: RosterRules | None = None) -> Roster:
             missing = [c for c in REQUIRED if c not in columns]
             if missing:
                 raise RosterFileError(t("csv_missing_columns", loc, path=path, columns=", ".join(missing)))
-            records = [(reader.line_num, {(k or "").strip(): (v or "").strip() for k, v in row.items()})
+            records = [(reader.line_num, {(k or "").strip(): (v or "").strip() for k, v in row.items()
+                                          if k is not None})  # cells beyond the header (trailing commas) ignored
                        for row in reader]
     except UnicodeDecodeError:
         raise RosterFileError(t("not_utf8", loc, path=path))
