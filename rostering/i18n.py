@@ -363,6 +363,7 @@ MESSAGES.update({
                         "the roster keeps every hard rule; {n} soft-rule violations"),
     "keep_no_overlap": ("{path} 是 {start}~{end} 的值班表，与本次排班期 {first}~{last} 没有重叠；请给出本期的值班表",
                         "{path} covers {start}~{end}, which does not overlap {first}~{last}; give this period's roster"),
+    "staff_file_empty": ("人员表中没有人员（“姓名”列是空的）", "the staff list has nobody in it (the name column is empty)"),
     "staff_empty": ("人员名单为空，无法排班", "the staff list is empty, so nobody can be rostered"),
     "staff_empty_hint": ("在 staff 下列出人员，或用 staff_file 引入人员表",
                          "list people under staff, or load a staff list with staff_file"),

@@ -167,12 +167,15 @@ STAFF_COLUMNS = {
 
 def load_staff_file(path: Path, locale: str) -> list[dict]:
     """Read a staff list kept in CSV or Excel (columns 姓名, 部门, 角色, 电话 or their English names)."""
+    import warnings
     import pandas as pd
     try:
         if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
             frame = pd.read_excel(path, dtype=str)
         else:
-            frame = pd.read_csv(io.StringIO(read_text(path)), dtype=str)
+            with warnings.catch_warnings():  # index_col=False: Excel's trailing commas must not turn names into
+                warnings.simplefilter("ignore", pd.errors.ParserWarning)  # an index (every name lost)
+                frame = pd.read_csv(io.StringIO(read_text(path)), dtype=str, index_col=False)
     except FileNotFoundError:
         raise RulesError(problems=[Diagnostic(t("file_missing", locale), str(path))])
     except UnicodeDecodeError:
@@ -193,6 +196,8 @@ def load_staff_file(path: Path, locale: str) -> list[dict]:
         if not str(row["name"]).strip():
             continue
         people.append({k: str(row[k]).strip() for k in STAFF_COLUMNS if k in frame.columns})
+    if not people:
+        raise RulesError(problems=[Diagnostic(t("staff_file_empty", locale), str(path))])
     return people
 
 

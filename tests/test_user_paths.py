@@ -373,3 +373,15 @@ def test_csv_rows_with_more_cells_than_the_header_are_read(office):
     (office / "r.csv").write_text("date,shift,person\n2026-12-01,d,甲,,\n", encoding="utf-8")
     result = run("check", "zh.yaml", "r.csv")
     assert result.exit_code == 0 and "排班符合全部规则" in result.stdout, result.output
+
+
+def test_a_staff_list_with_trailing_commas_keeps_every_name(office):
+    """pandas took the names for an index when one row had more cells than the header: 0 staff, 'valid'."""
+    (office / "staff.yaml").write_text("organization: x\nstaff_file: staff.csv\nshifts: [{id: d, windows: "
+                                       "'08:00-17:00'}]\n", encoding="utf-8")
+    (office / "staff.csv").write_text("姓名,部门\n张三,办公室,,\n李四,办公室\n", encoding="utf-8")
+    result = run("validate", "staff.yaml")
+    assert result.exit_code == 0 and "（2 人，1 个班次）" in result.stdout, result.output
+    (office / "staff.csv").write_text("姓名,部门\n", encoding="utf-8")
+    empty = run("validate", "staff.yaml")
+    assert empty.exit_code == 2 and "staff.csv: 人员表中没有人员" in empty.stderr
