@@ -194,6 +194,7 @@ def pool_spread_floor(problem: Problem, names: list[str], seconds: float = 1.0) 
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = seconds
     solver.parameters.num_workers = 1
+    solver.parameters.catch_sigint_signal = False  # keep Ctrl-C with Python
     status = solver.solve(relaxed)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return 0

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -57,6 +58,26 @@ class _Progress(cp_model.CpSolverSolutionCallback):
                     f"objective={self.objective_value:g}  bound={self.best_objective_bound:g}")
 
 
+def run_interruptibly(solver: cp_model.CpSolver, model: cp_model.CpModel, callback=None) -> int:
+    """Solve in a worker thread so Ctrl-C reaches Python: the search stops and KeyboardInterrupt is raised.
+
+    CP-SAT's own SIGINT handler would end the search quietly and leave a half-searched
+    roster to be written as if it were the answer."""
+    solver.parameters.catch_sigint_signal = False
+    outcome: dict[str, int] = {}
+    worker = threading.Thread(target=lambda: outcome.setdefault(
+        "code", solver.solve(model, callback) if callback else solver.solve(model)), daemon=True)
+    worker.start()
+    try:
+        while worker.is_alive():
+            worker.join(0.2)
+    except KeyboardInterrupt:
+        solver.stop_search()
+        worker.join()
+        raise
+    return outcome["code"]
+
+
 def capacity_shortfalls(problem: Problem) -> list[str]:
     """Slots with fewer possible people than needed, said plainly (fast, before any search)."""
     out = []
@@ -73,6 +94,7 @@ def capacity_shortfalls(problem: Problem) -> list[str]:
 
 def _parameters(time_limit: float, workers: int, seed: int, overrides: dict | None = None) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
+    solver.parameters.catch_sigint_signal = False  # Ctrl-C stays Python's (see run_interruptibly)
     solver.parameters.max_time_in_seconds = time_limit
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = seed
@@ -119,7 +141,7 @@ def solve(problem: Problem, time_limit: float = 30.0, workers: int = 1, seed: in
         solver = _parameters(max(0.5, share), workers, seed, parameters)
         label = f"[{i + 1}/{len(parts)}] " if len(parts) > 1 else ""
         callback = _Progress(lambda line, label=label: progress(label + line)) if progress else None
-        code = solver.solve(model.cp, callback) if callback else solver.solve(model.cp)
+        code = run_interruptibly(solver, model.cp, callback)
         part_status = _STATUS.get(code, Status.UNKNOWN)
         if part_status not in (Status.OPTIMAL, Status.FEASIBLE):
             status = part_status
@@ -172,6 +194,8 @@ def independent_parts(problem: Problem, requirements: list) -> list[tuple[set[st
         for other in names[1:]:
             parent[root(other)] = root(names[0])
 
+    if not parent:
+        return [(set(), requirements)]
     candidate = set(problem.keys)
     owners = []
     for req in requirements:
@@ -348,7 +372,7 @@ def explain_infeasible(problem: Problem, time_limit: float = 5.0) -> list[str]:
     literals = list(model.assumptions.values())
     model.cp.add_assumptions(literals)
     solver = _parameters(time_limit, 1, 0)  # cores come from the single-thread search
-    if solver.solve(model.cp) != cp_model.INFEASIBLE:
+    if run_interruptibly(solver, model.cp) != cp_model.INFEASIBLE:
         return [t("infeasible_unknown", problem.locale)]
     core = set(solver.sufficient_assumptions_for_infeasibility())
     names = {r.family: r.name(problem.locale) for r in rules}

@@ -385,3 +385,27 @@ def test_a_staff_list_with_trailing_commas_keeps_every_name(office):
     (office / "staff.csv").write_text("姓名,部门\n", encoding="utf-8")
     empty = run("validate", "staff.yaml")
     assert empty.exit_code == 2 and "staff.csv: 人员表中没有人员" in empty.stderr
+
+
+def test_ctrl_c_while_solving_stops_without_writing(tmp_path):
+    """SIGINT during the search ends the run with exit 130 and no roster file, not a half-searched roster."""
+    import os
+    import signal
+    import subprocess
+    import sys as _sys
+    import time as _time
+    from datetime import date as _date
+    _sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    from benchmarks.scale import synthetic_rules
+    rules = synthetic_rules(80, _date(2026, 1, 1), _date(2026, 12, 31))
+    (tmp_path / "big.yaml").write_text(rules.model_dump_json(by_alias=True, exclude_none=True), encoding="utf-8")
+    command = "from rostering.cli import main; main()"
+    proc = subprocess.Popen([_sys.executable, "-c", command, "generate", "big.yaml", "--from", "2026-01-01",
+                             "--to", "2026-12-31", "-o", "out.json", "--time-limit", "60"],
+                            cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    _time.sleep(6)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err.decode()
+    assert not (tmp_path / "out.json").exists()
+    assert not [p for p in os.listdir(tmp_path) if p.endswith(".tmp.json")]

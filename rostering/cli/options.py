@@ -57,7 +57,11 @@ def handle_errors(func):
             sys.exit(0)
         except KeyboardInterrupt:
             click.echo("已中断 / interrupted", err=True)
-            sys.exit(130)
+            sys.stdout.flush()
+            sys.stderr.flush()
+            # Leave at once: files are written atomically and the ledger in transactions, so nothing
+            # is half-done, while OR-Tools' threads may not survive a normal interpreter shutdown.
+            os._exit(130)
         except Exception as exc:  # a bug, not bad input: say so briefly, keep the traceback for debugging
             if os.environ.get("ROSTER_DEBUG"):
                 raise
