@@ -340,7 +340,7 @@ def substitutes(rules: RosterRules, roster: Roster, day: date, shift_key: str, p
     if not roster.start <= day <= roster.end:
         raise ChangeError(t("change_outside", loc, change=f"--date {day.isoformat()}", date=day.isoformat(),
                             start=roster.start.isoformat(), end=roster.end.isoformat()))
-    problem = problem or Problem(rules, roster.start, roster.end, prior_load=prior_load)
+    problem = problem or Problem.for_roster(rules, roster, prior_load=prior_load)
     slot = problem.slot_at.get((day, shift.id))
     if slot is None:
         raise ChangeError(t("subs_no_slot", loc, date=day.isoformat(), shift=shift.display))

@@ -28,7 +28,7 @@ class CheckReport:
 
 
 def problem_for(rules: RosterRules, roster: Roster, prior_load: dict[str, float] | None = None) -> Problem:
-    return Problem(rules, roster.start, roster.end, prior_load=prior_load)
+    return Problem.for_roster(rules, roster, prior_load=prior_load)
 
 
 def check_roster(rules: RosterRules, roster: Roster, problem: Problem | None = None) -> CheckReport:

@@ -95,6 +95,14 @@ class Problem:
         self.holiday_history: tuple = ()
         self.holiday_plan = None
 
+    @classmethod
+    def for_roster(cls, rules: RosterRules, roster, prior_load: dict[str, float] | None = None) -> "Problem":
+        """The problem a roster answers: its dates, or only the holiday days for a holiday plan."""
+        days = None
+        if roster.is_holiday_plan:
+            days = [d for d in DutyCalendar(rules).days(roster.start, roster.end) if d.period]
+        return cls(rules, roster.start, roster.end, prior_load=prior_load, days=days)
+
     # -- who may take what -------------------------------------------------
     @cached_property
     def _leave_by_day(self) -> dict[tuple[str, date], list]:

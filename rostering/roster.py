@@ -7,6 +7,9 @@ from datetime import date
 from typing import Iterable
 
 
+HOLIDAY_PLAN = "holiday_plan"  # meta kind of a plan that covers only a year's holiday periods
+
+
 @dataclass(frozen=True, order=True)
 class Assignment:
     date: date
@@ -31,6 +34,10 @@ class Roster:
     def __eq__(self, other: object) -> bool:
         return (isinstance(other, Roster) and (self.start, self.end) == (other.start, other.end)
                 and self.assignments == other.assignments)
+
+    @property
+    def is_holiday_plan(self) -> bool:
+        return self.meta.get("kind") == HOLIDAY_PLAN
 
     @property
     def keys(self) -> set[tuple[str, date, str]]:

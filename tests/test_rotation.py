@@ -409,3 +409,19 @@ def test_stats_show_when_each_person_last_served_each_order(tmp_path):
     assert people["张甲"]["last_served"] == {"其他节假日": "2026-06-19"}
     table = run("stats", rules_file, "--year", 2026)
     assert "上次其他节假日" in table.output and "2026-09-27" in table.output
+
+
+def test_a_holiday_plan_is_checked_on_its_holiday_days_only(tmp_path):
+    from rostering.checking import check_roster
+    from rostering.io import load_roster, save_roster
+    from rostering.loading import load_rules
+    from rostering.roster import HOLIDAY_PLAN, Roster
+    from conftest import REPO
+    rules = load_rules(REPO / "examples" / "duty-room.yaml")
+    plan = Roster(date(2027, 10, 1), date(2027, 10, 7), [], {"kind": HOLIDAY_PLAN})
+    saved = load_roster(save_roster(tmp_path / "plan.xlsx", plan, rules), rules)
+    assert saved.is_holiday_plan
+    report = check_roster(rules, saved)
+    assert report.hard and {v.date for v in report.hard} <= {date(2027, 10, d) for d in range(1, 8)}
+    plain = check_roster(rules, Roster(date(2027, 9, 28), date(2027, 10, 7), []))
+    assert any(v.date == date(2027, 9, 28) for v in plain.hard)

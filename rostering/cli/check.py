@@ -93,7 +93,7 @@ def check(rules_file, roster_file, covers, swaps, apply_, approved_by, db, fmt):
     if not covers and not swaps:
         if apply_:
             raise ChangeError(t("apply_needs_change", loc))
-        report = check_roster(rules, roster, with_rotation(Problem(rules, roster.start, roster.end), rules_file, db,
+        report = check_roster(rules, roster, with_rotation(Problem.for_roster(rules, roster), rules_file, db,
                                                             None))  # 滚动排班: who was due, from the ledger
         edits = hand_edits(roster_file, rules)
         if fmt == "text" and edits and (edits["removed"] or edits["added"]):
@@ -106,7 +106,7 @@ def check(rules_file, roster_file, covers, swaps, apply_, approved_by, db, fmt):
 
     changes = [parse_cover(c, rules) for c in covers] + [parse_swap(s, rules) for s in swaps]
     changed = apply_changes(roster, changes, rules)
-    problem = with_rotation(Problem(rules, roster.start, roster.end), rules_file, db, None)
+    problem = with_rotation(Problem.for_roster(rules, roster), rules_file, db, None)
     before = {_violation_key(v) for v in check_roster(rules, roster, problem).violations}
     after = check_roster(rules, changed, problem)
     policy = [v for c in changes for v in policy_violations(rules, c)]

@@ -18,7 +18,7 @@ from ..io import check_output, load_roster
 from ..io.safe import write_atomically
 from ..ledger import default_path
 from ..problem import LOAD_SCALE, Problem
-from ..roster import Roster
+from ..roster import HOLIDAY_PLAN, Roster
 from ..rotation import (Turn, attach, ledger_turns, occurrence_label, occurrence_of, read_seed, roster_turns,
                         split_by_occurrence)
 from ..rules import RosterRules
@@ -94,7 +94,7 @@ def plan_year(rules: RosterRules, year: int, history: list[Turn], prior: dict[st
         all_days += days
     if not all_days:
         return Roster(date(year, 1, 1), date(year, 12, 31), []), [], []
-    return Roster(all_days[0].date, all_days[-1].date, chosen), all_days, []
+    return Roster(all_days[0].date, all_days[-1].date, chosen, {"kind": HOLIDAY_PLAN}), all_days, []
 
 
 def write_plan(path: Path, plan: Roster, rules: RosterRules, days: list[Day], year: int) -> None:

@@ -55,7 +55,7 @@ def unguard(text: str) -> str:
 
 
 def csv_rows(roster: Roster, rules: RosterRules) -> list[dict]:
-    problem = Problem(rules, roster.start, roster.end)
+    problem = Problem.for_roster(rules, roster)
     zone = time_zone(rules)
     groups = {p.name: p.group for p in rules.staff}
     rows = []

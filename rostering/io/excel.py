@@ -254,7 +254,7 @@ def windows_label(windows, locale: str) -> str:
 # -- writing ------------------------------------------------------------------------------
 def write_excel(path: Path, roster: Roster, rules: RosterRules, log_sheets: bool = False) -> None:
     """The whole workbook; `log_sheets` adds a printable 值班记录/交接班记录 page per day."""
-    problem = Problem(rules, roster.start, roster.end)
+    problem = Problem.for_roster(rules, roster)
     wb = Workbook()
     write_roster_sheet(wb.active, roster, problem)
     write_calendar_sheet(wb.create_sheet(), roster, problem)

@@ -35,7 +35,7 @@ def event_uid(organization: str, day, shift: str, person: str, part: int = 0) ->
 def build_calendar(roster: Roster, rules: RosterRules, person: str | None = None) -> Calendar:
     """All assignments, or only `person`'s."""
     loc = rules.locale
-    problem = Problem(rules, roster.start, roster.end)
+    problem = Problem.for_roster(rules, roster)
     zone = time_zone(rules)
     by_slot = roster.by_slot()
     leaders_on: dict = {}  # date -> [(person, "带班领导：王领导")]
