@@ -112,16 +112,17 @@ ROLLING_DAYS = 45  # longer ranges get a month-by-month hint first
 def solve(problem: Problem, time_limit: float = 30.0, workers: int = 1, seed: int = 0,
           progress: Callable[[str], None] | None = None, keep: Roster | None = None,
           explain: bool = True, fixed: Roster | None = None, rolling: bool = True,
-          parameters: dict | None = None, pin_dates: set[date] | None = None) -> Result:
+          parameters: dict | None = None, pin_dates: set[date] | None = None,
+          hint: Roster | None = None) -> Result:
     """Build the model from every rule, solve it, and read the roster back.
 
     With `keep`, assignments of that roster are kept where the rules allow (re-planning),
     each change costing more than any fairness gain. With `fixed`, the assignments on
     the dates `fixed` spans (or `pin_dates`) are pinned exactly (e.g. days already served). `rolling=False`
-    skips the month-by-month hint; `parameters` overrides CP-SAT parameters by name."""
+    skips the month-by-month hint; `parameters` overrides CP-SAT parameters by name. `hint` is a
+    starting roster (e.g. from `search.feasible_roster`) used instead of the month-by-month one."""
     started = time.monotonic()
-    hint = None
-    if rolling and keep is None and (problem.end - problem.start).days + 1 > ROLLING_DAYS \
+    if hint is None and rolling and keep is None and (problem.end - problem.start).days + 1 > ROLLING_DAYS \
             and not counts_whole_range(problem.rules):
         hint = rolling_hint(problem, budget=time_limit * 0.7, workers=workers, seed=seed, fixed=fixed)
         proven = _proven(problem, hint, _floor_cost(problem, fixed)) if hint is not None else None

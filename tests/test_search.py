@@ -1,0 +1,54 @@
+"""Feasible-first search: a hard-rules-only roster, then the full search hinted with it."""
+from __future__ import annotations
+
+from datetime import date
+
+from conftest import rules_from
+from rostering.checking import check_roster
+from rostering.problem import Problem
+from rostering.roster import Roster
+from rostering.search import feasible_roster, solve_feasible_first
+from rostering.solve import solve
+
+RULES = """
+organization: test
+locale: en
+shifts:
+  - {id: E, windows: "06:00-14:00"}
+  - {id: L, windows: "14:00-22:00"}
+staff:
+  - {name: A, max_consecutive_days: 3, min_consecutive_days_off: 2, max_minutes: 2880,
+     requests: [{date: 2024-01-03, shift: E, want: "on", weight: 4}]}
+  - {name: B, max_consecutive_days: 4, min_minutes: 1920, max_shifts: {L: 2}}
+  - {name: C, max_weekends: 1}
+rules:
+  forbidden_successions: [{shift: L, next: [E]}]
+  cover: [{shift: E, need: 1, under: 100, over: 1}, {shift: L, need: 1, under: 50, over: 1}]
+fairness: {weight: 0}
+"""
+START, END = date(2024, 1, 1), date(2024, 1, 14)
+
+
+def problem() -> Problem:
+    return Problem(rules_from(RULES), START, END)
+
+
+def test_feasible_roster_keeps_every_hard_rule():
+    p = problem()
+    roster = feasible_roster(p, time_limit=5, workers=1)
+    assert roster is not None and check_roster(p.rules, roster, p).ok
+
+
+def test_feasible_first_reaches_the_same_optimum_as_plain_solve():
+    p = problem()
+    plain = solve(p, time_limit=10, workers=1, explain=False, rolling=False)
+    hinted = solve_feasible_first(p, time_limit=10, workers=1, min_keys=0, explain=False, rolling=False)
+    assert plain.status.value == hinted.status.value == "optimal"
+    assert hinted.objective == plain.objective == check_roster(p.rules, hinted.roster, p).penalty
+
+
+def test_a_hint_that_breaks_a_hard_rule_is_repaired():
+    p = problem()
+    bad = Roster(START, END, [])  # nobody works: B's minimum minutes and the cover are not met
+    result = solve(p, time_limit=10, workers=1, explain=False, rolling=False, hint=bad)
+    assert result.found and check_roster(p.rules, result.roster, p).ok
