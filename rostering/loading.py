@@ -5,6 +5,7 @@ people, shifts), because a misspelt group is the commonest mistake an office mak
 """
 from __future__ import annotations
 
+import csv
 import difflib
 import io
 import re
@@ -165,17 +166,29 @@ STAFF_COLUMNS = {
 }
 
 
+def _below_header(frame):
+    """The table under its header row: office sheets often carry a title line or two above it."""
+    names = STAFF_COLUMNS["name"]
+    for i in range(min(len(frame), 10)):
+        if any(str(v).strip().lower() in names for v in frame.iloc[i].tolist()):
+            body = frame.iloc[i + 1:].reset_index(drop=True)
+            body.columns = [str(v).strip() if str(v).strip() not in ("", "nan", "None") else f"_{j}"
+                            for j, v in enumerate(frame.iloc[i])]
+            return body
+    return frame.iloc[0:0]
+
+
 def load_staff_file(path: Path, locale: str) -> list[dict]:
     """Read a staff list kept in CSV or Excel (columns 姓名, 部门, 角色, 电话 or their English names)."""
-    import warnings
     import pandas as pd
     try:
         if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
-            frame = pd.read_excel(path, dtype=str)
-        else:
-            with warnings.catch_warnings():  # index_col=False: Excel's trailing commas must not turn names into
-                warnings.simplefilter("ignore", pd.errors.ParserWarning)  # an index (every name lost)
-                frame = pd.read_csv(io.StringIO(read_text(path)), dtype=str, index_col=False)
+            frame = pd.read_excel(path, dtype=str, header=None)
+        else:  # rows may be longer than the header (Excel's trailing commas): pad them all
+            rows = list(csv.reader(io.StringIO(read_text(path))))
+            width = max((len(r) for r in rows), default=0)
+            frame = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=str)
+        frame = _below_header(frame)
     except FileNotFoundError:
         raise RulesError(problems=[Diagnostic(t("file_missing", locale), str(path))])
     except UnicodeDecodeError:

@@ -380,6 +380,14 @@ class RuleSettings(Strict):
     cover: list[CoverTarget] = Field(default_factory=list)
     forbidden_successions: list[Succession] = Field(default_factory=list)
 
+    @field_validator("min_rest_hours", "max_consecutive_days", "max_consecutive_nights", "min_consecutive_days",
+                     "min_consecutive_days_off", "max_weekends")
+    @classmethod
+    def _not_negative(cls, v: RuleValue | None) -> RuleValue | None:
+        if rule_value(v)[0] is not None and rule_value(v)[0] < 0:
+            raise invalid("r_negative", value=f"{rule_value(v)[0]:g}")
+        return v
+
 
 class Fairness(Strict):
     """Spread of weighted load inside each pool of interchangeable people is minimised."""

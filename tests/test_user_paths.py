@@ -409,3 +409,17 @@ def test_ctrl_c_while_solving_stops_without_writing(tmp_path):
     assert proc.returncode == 130, err.decode()
     assert not (tmp_path / "out.json").exists()
     assert not [p for p in os.listdir(tmp_path) if p.endswith(".tmp.json")]
+
+
+def test_a_mistyped_year_in_a_roster_is_refused_at_once(office):
+    (office / "r.json").write_text(json.dumps({"assignments": [
+        {"date": "2026-12-01", "shift": "day", "person": "张一"},
+        {"date": "1926-12-02", "shift": "day", "person": "张二"}]}, ensure_ascii=False), encoding="utf-8")
+    result = run("check", "small.yaml", "r.json")
+    assert result.exit_code == 2 and "1926-12-02" in result.stderr and "年份" in result.stderr
+
+
+def test_negative_rest_is_a_validation_error(office):
+    (office / "neg.yaml").write_text(SMALL_OFFICE.replace("min_rest_hours: 12", "min_rest_hours: -3"), encoding="utf-8")
+    result = run("validate", "neg.yaml")
+    assert result.exit_code == 2 and "不能为负数" in result.stderr

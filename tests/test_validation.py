@@ -146,3 +146,19 @@ def test_unknown_shift_in_personal_limits():
     text = BASE.replace("{{name: 张一, group: 总值班科}}", "{{name: 张一, group: 总值班科, max_shifts: {{dya: 2}}}}")
     out = rendered(text.format(locale="", extra=""))
     assert "未知的班次 dya" in out and "r.yaml:5:" in out and "day" in out
+
+
+def test_staff_sheet_with_a_title_row_above_the_header(tmp_path):
+    import openpyxl
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["某市人民政府办公室值班人员名单"])
+    sheet.append([])
+    sheet.append(["序号", "姓名", "部门", "电话"])
+    sheet.append([1, "李雷", "总值班科", "13800000000"])
+    sheet.append([2, "韩梅", "领导", None])
+    book.save(tmp_path / "staff.xlsx")
+    (tmp_path / "r.yaml").write_text(BASE.format(locale="", extra="staff_file: staff.xlsx\n"), encoding="utf-8")
+    rules = load_rules(tmp_path / "r.yaml")
+    assert rules.person("李雷").group == "总值班科" and rules.person("李雷").phone == "13800000000"
+    assert rules.person("韩梅").group == "领导"

@@ -55,6 +55,9 @@ def save_roster_files(path: str | Path, roster: Roster, rules: RosterRules, forc
     return [save_roster(path, roster, rules, force=force, **options)]
 
 
+MAX_ROSTER_DAYS = 800  # a year's holiday plan is the longest real roster; more is a mistyped date
+
+
 def load_roster(path: str | Path, rules: RosterRules | None = None) -> Roster:
     """Read a roster file; with `rules`, refuse one that belongs to another rules file."""
     path = Path(path)
@@ -63,6 +66,9 @@ def load_roster(path: str | Path, rules: RosterRules | None = None) -> Roster:
     if not path.is_file():
         raise RosterFileError(t("path_missing", locale, path=path))
     roster = reader(path, rules)
+    if (roster.end - roster.start).days > MAX_ROSTER_DAYS:
+        raise RosterFileError(t("roster_span_absurd", locale, path=path, start=roster.start.isoformat(),
+                                end=roster.end.isoformat(), days=(roster.end - roster.start).days + 1))
     if rules is not None:
         check_belongs(path, roster, rules)
     return roster
