@@ -16,7 +16,7 @@ from datetime import date
 from .constraints import Requirement, Violation, rules_for
 from .constraints.fairness import loads
 from .errors import ChangeError
-from .i18n import join_names, t
+from .i18n import did_you_mean, join_names, t
 from .problem import LOAD_SCALE, Key, Problem
 from .roster import Assignment, Roster
 from .rules import CoverRule, RosterRules, Shift
@@ -100,7 +100,8 @@ def _known_person(name: str, source: str, rules: RosterRules) -> str:
     try:
         return rules.person(name).name
     except KeyError:
-        raise ChangeError(t("change_bad_person", rules.locale, person=name, change=source))
+        hint = did_you_mean(name, [p.name for p in rules.staff], rules.locale)
+        raise ChangeError(t("change_bad_person", rules.locale, person=name, change=source) + (f" — {hint}" if hint else ""))
 
 
 def parse_cover(text: str, rules: RosterRules) -> Change:

@@ -408,5 +408,12 @@ def join_names(items, locale: str = "zh") -> str:
     return ("、" if locale == "zh" else ", ").join(items)
 
 
+def did_you_mean(word: str, options, locale: str = "zh") -> str:
+    """'did you mean X?' for the closest option to a misspelt name, or '' when none is close."""
+    import difflib
+    match = difflib.get_close_matches(str(word), list(options), n=1, cutoff=0.5)
+    return t("did_you_mean", locale, suggestion=match[0]) if match else ""
+
+
 def day_kind_label(kind: str, locale: str = "zh") -> str:
     return t(f"kind_{kind}", locale)

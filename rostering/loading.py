@@ -6,7 +6,6 @@ people, shifts), because a misspelt group is the commonest mistake an office mak
 from __future__ import annotations
 
 import csv
-import difflib
 import io
 import re
 from pathlib import Path
@@ -16,7 +15,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from .errors import Diagnostic, RulesError
-from .i18n import MESSAGES, join_names, t
+from .i18n import MESSAGES, did_you_mean, join_names, t
 from .io.text import read_text
 from .rules import DAY_KINDS, RosterRules
 
@@ -55,11 +54,6 @@ class Located:
             line, col = (kl, kc) if (at_key or probe != tuple(loc)) else (vl, vc)
         path = ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in loc).replace(".[", "[")
         return Diagnostic(message, self.file, line, col, path, hint)
-
-
-def _suggest(word: str, options: Iterable[str], locale: str) -> str:
-    match = difflib.get_close_matches(str(word), list(options), n=1, cutoff=0.5)
-    return t("did_you_mean", locale, suggestion=match[0]) if match else ""
 
 
 def _model_at(loc: Loc) -> type[BaseModel] | None:
@@ -105,7 +99,7 @@ def _pydantic_diagnostics(err: ValidationError, where: Located, locale: str) -> 
         if kind == "extra_forbidden":
             key = loc[-1]
             options = _field_names(_model_at(loc[:-1]))
-            out.append(where.diag(loc, t("unknown_key", locale, key=key), _suggest(key, options, locale), at_key=True))
+            out.append(where.diag(loc, t("unknown_key", locale, key=key), did_you_mean(key, options, locale), at_key=True))
         elif kind == "missing":
             out.append(where.diag(loc, t("missing_key", locale, key=loc[-1]), at_key=True))
         else:
@@ -294,7 +288,7 @@ def cross_check(rules: RosterRules, where: Located) -> list[Diagnostic]:
     periods = [p.name for p in rules.calendar.periods] + holiday_period_names()
 
     def unknown(kind: str, value: str, options: list[str], at: Loc) -> None:
-        out.append(where.diag(at, t(f"unknown_{kind}", loc, name=value), _suggest(value, options, loc)))
+        out.append(where.diag(at, t(f"unknown_{kind}", loc, name=value), did_you_mean(value, options, loc)))
 
     def check_names(values: Iterable[str] | None, options: list[str], kind: str, at: Loc) -> None:
         for i, value in enumerate(values or []):
@@ -330,7 +324,7 @@ def cross_check(rules: RosterRules, where: Located) -> list[Diagnostic]:
                 for season in s.windows:
                     if season not in seasons:
                         out.append(where.diag(at + ("windows", season), t("unknown_period", loc, name=season),
-                                              _suggest(season, seasons, loc), at_key=True))
+                                              did_you_mean(season, seasons, loc), at_key=True))
     for i, lim in enumerate(rules.rules.limits):
         at = ("rules", "limits", i)
         check_names(lim.shifts, shift_ids, "shift", at + ("shifts",))
@@ -347,7 +341,7 @@ def cross_check(rules: RosterRules, where: Located) -> list[Diagnostic]:
         for shift in p.max_shifts:
             if shift not in shift_ids:
                 out.append(where.diag(("staff", i, "max_shifts", shift), t("unknown_shift", loc, name=shift),
-                                      _suggest(shift, shift_ids, loc), at_key=True))
+                                      did_you_mean(shift, shift_ids, loc), at_key=True))
         for j, request in enumerate(p.requests):
             if request.shift is not None:
                 check_names([request.shift], shift_ids, "shift", ("staff", i, "requests", j, "shift"))

@@ -22,7 +22,7 @@ from typing import Iterable
 
 from .calendar import period_label
 from .errors import RosterFileError
-from .i18n import t
+from .i18n import did_you_mean, t
 from .problem import Problem, may_take
 from .roster import Roster
 from .rules import HolidayRotation, Person, RosterRules
@@ -263,9 +263,7 @@ def read_seed(path: Path, rules: RosterRules) -> Roster:
                                     detail=t("seed_bad_date", loc, value=cell("date"))))
         name = cell("person")
         if name not in known:
-            import difflib
-            close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.5)
-            hint = t("did_you_mean", loc, suggestion=close[0]) if close else ""
+            hint = did_you_mean(name, known, loc)
             raise RosterFileError(t("csv_bad_row", loc, path=path, line=line_no,
                                     detail=t("unknown_person", loc, name=name) + (" " + hint if hint else "")))
         parsed.append((line_no, day, name, cell("shift")))

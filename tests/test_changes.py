@@ -277,3 +277,14 @@ def test_roster_diff_counts_what_replanning_changed(duty_rules, duty_roster):
     assert diff["kept"] == len(duty_roster.assignments) - 1
     assert diff["removed"] == [{"date": "2026-12-07", "shift": "night", "shift_name": "夜班", "person": night}]
     assert diff["added"][0]["person"] == other
+
+
+def test_a_misspelt_name_in_a_cover_gets_a_suggestion():
+    from rostering.changes import parse_cover
+    from rostering.errors import ChangeError
+    from rostering.loading import parse_rules
+    rules = parse_rules(DUTY_ROOM, "r.yaml")
+    someone = rules.staff[0].name
+    with pytest.raises(ChangeError) as info:
+        parse_cover(f"2026-12-05 夜班 {someone} -> {someone}x", rules)
+    assert f"是否想写 {someone}" in str(info.value)
