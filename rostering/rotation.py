@@ -229,18 +229,13 @@ def read_seed(path: Path, rules: RosterRules) -> Roster:
     that runs on the date."""
     import csv
     import io
-    from .io.text import read_text
+    from .io.text import read_user_text
     loc = rules.locale
+    text = read_user_text(path, loc)
     try:
-        rows = list(csv.reader(io.StringIO(read_text(path), newline="")))
-    except FileNotFoundError:
-        raise RosterFileError(t("path_missing", loc, path=path))
-    except UnicodeDecodeError:
-        raise RosterFileError(t("not_utf8", loc, path=path))
+        rows = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as exc:
         raise RosterFileError(t("csv_not_text", loc, path=path, detail=exc))
-    except OSError as exc:
-        raise RosterFileError(t("file_unreadable", loc, path=path, detail=exc.strerror or exc))
     if not rows:
         raise RosterFileError(t("seed_columns", loc, path=path))
     header = [c.strip().lower() for c in rows[0]]

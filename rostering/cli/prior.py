@@ -10,7 +10,7 @@ import click
 
 from ..errors import RosterFileError
 from ..i18n import t
-from ..io.text import read_text
+from ..io.text import read_user_text
 from ..rules import RosterRules
 
 prior_option = click.option("--prior", type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -35,12 +35,7 @@ def _csv_loads(text: str, path: Path, locale: str) -> dict[str, float]:
 
 def read_prior_load(path: Path, rules: RosterRules) -> dict[str, float]:
     loc = rules.locale
-    try:
-        text = read_text(path)
-    except UnicodeDecodeError:
-        raise RosterFileError(t("not_utf8", loc, path=path))
-    except OSError as exc:
-        raise RosterFileError(t("file_unreadable", loc, path=path, detail=exc.strerror or exc))
+    text = read_user_text(path, loc)
     try:
         if path.suffix.lower() == ".json":
             data = json.loads(text)

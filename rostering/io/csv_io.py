@@ -19,7 +19,7 @@ from ..problem import Problem, Slot
 from ..roster import Assignment, Roster
 from ..rules import RosterRules
 from .excel import weekday_label
-from .text import read_text
+from .text import read_user_text
 
 FIELDS = ["date", "weekday", "day_kind", "holiday", "shift", "shift_name", "start", "end", "person", "group", "role"]
 REQUIRED = ("date", "shift", "person")
@@ -90,8 +90,9 @@ def write_csv(path: Path, roster: Roster, rules: RosterRules) -> None:
 def read_csv(path: Path, rules: RosterRules | None = None) -> Roster:
     """date, shift (id or name) and person per row; the period is the first to the last date."""
     loc = rules.locale if rules else "zh"
+    text = read_user_text(path, loc)
     try:
-        with io.StringIO(read_text(path), newline="") as handle:
+        with io.StringIO(text, newline="") as handle:
             reader = csv.DictReader(handle)
             if reader.fieldnames is None:
                 raise RosterFileError(t("file_empty", loc, path=path))
@@ -102,12 +103,8 @@ def read_csv(path: Path, rules: RosterRules | None = None) -> Roster:
             records = [(reader.line_num, {(k or "").strip(): (v or "").strip() for k, v in row.items()
                                           if k is not None})  # cells beyond the header (trailing commas) ignored
                        for row in reader]
-    except UnicodeDecodeError:
-        raise RosterFileError(t("not_utf8", loc, path=path))
     except csv.Error as exc:
         raise RosterFileError(t("csv_not_text", loc, path=path, detail=exc))
-    except OSError as exc:
-        raise RosterFileError(t("file_unreadable", loc, path=path, detail=exc.strerror or exc))
     by_name = {s.display: s.id for s in rules.all_shifts} if rules else {}
     by_id = {s.id for s in rules.all_shifts} if rules else set()
     items = []

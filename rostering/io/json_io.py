@@ -9,7 +9,7 @@ from ..errors import RosterFileError
 from ..i18n import t
 from ..roster import Assignment, Roster
 from ..rules import RosterRules
-from .text import read_text
+from .text import read_user_text
 
 
 def roster_to_dict(roster: Roster, rules: RosterRules) -> dict:
@@ -64,12 +64,7 @@ def roster_from_dict(data: dict, source: str, rules: RosterRules | None = None) 
 
 def read_json(path: Path, rules: RosterRules | None = None) -> Roster:
     loc = rules.locale if rules else "zh"
-    try:
-        text = read_text(path)
-    except UnicodeDecodeError:
-        raise RosterFileError(t("not_utf8", loc, path=path))
-    except OSError as exc:
-        raise RosterFileError(t("file_unreadable", loc, path=path, detail=exc.strerror or exc))
+    text = read_user_text(path, loc)
     if not text.strip():
         raise RosterFileError(t("file_empty", loc, path=path))
     try:

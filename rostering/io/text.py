@@ -16,3 +16,17 @@ def read_text(path: str | Path) -> str:
         except UnicodeDecodeError:
             pass
     return data.decode(ENCODINGS[-1])
+
+
+def read_user_text(path: str | Path, locale: str) -> str:
+    """`read_text` with the user's own words for a missing, unreadable or undecodable file."""
+    from ..errors import RosterFileError
+    from ..i18n import t
+    try:
+        return read_text(path)
+    except FileNotFoundError:
+        raise RosterFileError(t("path_missing", locale, path=path))
+    except UnicodeDecodeError:
+        raise RosterFileError(t("not_utf8", locale, path=path))
+    except OSError as exc:
+        raise RosterFileError(t("file_unreadable", locale, path=path, detail=exc.strerror or exc))
