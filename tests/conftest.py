@@ -1,6 +1,9 @@
 """Shared test helpers: tiny hand-made rules files."""
 from __future__ import annotations
 
+import contextlib
+import os
+import tempfile
 import textwrap
 from pathlib import Path
 
@@ -36,6 +39,18 @@ rules:
   min_rest_hours: 12
   max_consecutive_nights: 2
 """
+
+
+@contextlib.contextmanager
+def in_temp_dir():
+    """Run a block in a fresh empty folder (what click's deprecated isolated_filesystem did)."""
+    before = os.getcwd()
+    with tempfile.TemporaryDirectory() as folder:
+        os.chdir(folder)
+        try:
+            yield Path(folder)
+        finally:
+            os.chdir(before)
 
 
 def rules_from(text: str, file: str = "rules.yaml"):

@@ -8,7 +8,7 @@ import shutil
 from click.testing import CliRunner
 
 from rostering.cli import main
-from tests.conftest import REPO, SMALL_OFFICE
+from tests.conftest import REPO, SMALL_OFFICE, in_temp_dir
 
 
 def generate_and_publish(runner, rules, month, out):
@@ -21,7 +21,7 @@ def generate_and_publish(runner, rules, month, out):
 
 def test_a_week_held_by_one_person_runs_on_into_the_next_month():
     runner = CliRunner()
-    with runner.isolated_filesystem():
+    with in_temp_dir():
         shutil.copy(REPO / "examples" / "street-office.yaml", "rules.yaml")
         november = generate_and_publish(runner, "rules.yaml", "2026-11", "nov.json")
         december = generate_and_publish(runner, "rules.yaml", "2026-12", "dec.json")
@@ -39,7 +39,7 @@ def test_the_two_months_together_keep_every_rule():
     from rostering.loading import parse_rules
     from rostering.roster import Assignment, Roster
     runner = CliRunner()
-    with runner.isolated_filesystem():
+    with in_temp_dir():
         open("rules.yaml", "w", encoding="utf-8").write(SMALL_OFFICE)
         november = generate_and_publish(runner, "rules.yaml", "2026-11", "nov.json")
         december = generate_and_publish(runner, "rules.yaml", "2026-12", "dec.json")

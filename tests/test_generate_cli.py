@@ -7,7 +7,7 @@ import time
 from click.testing import CliRunner
 
 from rostering.cli import main
-from tests.conftest import SMALL_OFFICE
+from tests.conftest import SMALL_OFFICE, in_temp_dir
 
 INFEASIBLE = """
 organization: 测试
@@ -40,7 +40,7 @@ staff:
 
 def run(args, files: dict[str, str]):
     runner = CliRunner()
-    with runner.isolated_filesystem():
+    with in_temp_dir():
         for name, text in files.items():
             with open(name, "w", encoding="utf-8") as fh:
                 fh.write(text)
@@ -79,7 +79,7 @@ def test_text_summary_has_a_row_per_person_and_the_status():
 def test_same_seed_same_roster():
     files = {"r.yaml": SMALL_OFFICE}
     runner = CliRunner()
-    with runner.isolated_filesystem():
+    with in_temp_dir():
         for name, text in files.items():
             open(name, "w", encoding="utf-8").write(text)
         runner.invoke(main, ["generate", "r.yaml", "--month", "2026-12", "-o", "a.json", "--seed", "3"])
@@ -91,7 +91,7 @@ def test_same_seed_same_roster():
 
 def test_refuses_to_overwrite_without_force():
     runner = CliRunner()
-    with runner.isolated_filesystem():
+    with in_temp_dir():
         open("r.yaml", "w", encoding="utf-8").write(SMALL_OFFICE)
         first = runner.invoke(main, ["generate", "r.yaml", "--month", "2026-12", "-o", "out.json"])
         again = runner.invoke(main, ["generate", "r.yaml", "--month", "2026-12", "-o", "out.json"])
