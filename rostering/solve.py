@@ -124,7 +124,9 @@ def solve(problem: Problem, time_limit: float = 30.0, workers: int = 1, seed: in
     started = time.monotonic()
     if hint is None and rolling and keep is None and (problem.end - problem.start).days + 1 > ROLLING_DAYS \
             and not counts_whole_range(problem.rules):
-        hint = rolling_hint(problem, budget=time_limit * 0.7, workers=workers, seed=seed, fixed=fixed)
+        hint = rolling_hint(problem, budget=time_limit * 0.35, workers=workers, seed=seed, fixed=fixed)
+        if hint is not None and fixed is None:
+            hint = level_loads(problem, hint, time_limit * 0.9 - (time.monotonic() - started), workers, seed)
         proven = _proven(problem, hint, _floor_cost(problem, fixed)) if hint is not None else None
         if proven is not None:
             return Result(Status.OPTIMAL, hint, proven, proven, time.monotonic() - started, 1)
@@ -352,6 +354,72 @@ def rolling_hint(problem: Problem, budget: float, workers: int, seed: int,
         if not improved:
             break
     return best
+
+
+def level_loads(problem: Problem, roster: Roster, seconds: float, workers: int, seed: int) -> Roster:
+    """Bring every pool's loads into the band around its mean, starting from `roster`.
+
+    The spread (max − min) gives a search nothing to follow until the extremes move
+    together; the sum of each person's distance from the band [mean rounded down,
+    mean rounded up] to the step of the load values falls with every single good move,
+    so CP-SAT's neighbourhood search levels a year's loads where it cannot shrink the
+    spread directly. The result is only kept when it scores better."""
+    from math import gcd
+    from .constraints.coverage import Coverage
+    from .model import pool_spread_floor
+    rules = rules_for(problem)
+    spreads = Fairness(problem.rules.fairness.weight).measure(roster, problem)
+    behind = {pool for pool, names in problem.pools.items()
+              if len(names) > 1 and spreads.get(pool, 0) > pool_spread_floor(problem, names)}
+    if not behind:
+        return roster
+    if not any(isinstance(r, Coverage) for r in rules):
+        return roster
+    requirements = [req for rule in rules for req in rule.requirements(problem)]
+    chosen_keys, kept = roster.keys, []
+    deadline = time.monotonic() + seconds
+    parts = independent_parts(problem, requirements)
+    for i, (people, reqs) in enumerate(parts):
+        model = build_model(problem, rules, None, people=people, requirements=reqs)
+        terms = []
+        for pool, names in problem.pools.items():
+            if pool not in behind or not set(names) <= people:
+                continue
+            loads = {n: round(problem.prior_load.get(n, 0) * 10) for n in names}
+            parts_of: dict[str, list] = {n: [] for n in names}
+            step = 0
+            for key, var in model.x.items():
+                if key[0] in parts_of:
+                    weight = problem.load(problem.slot_of(key))
+                    parts_of[key[0]].append((var, weight))
+                    step = gcd(step, weight)
+            demand = sum(slot.need * problem.load(slot) for slot in problem.slots
+                         if set(problem.candidates[slot.id]) & set(names))
+            total = demand + sum(loads.values())
+            step = max(1, gcd(step, *loads.values()))
+            low = total // (len(names) * step) * step  # the mean, rounded to the step of the loads
+            high = -(-total // (len(names) * step)) * step
+            for n in names:
+                load = loads[n] + sum(w * v for v, w in parts_of[n])
+                dev = model.cp.new_int_var(0, 10**7, f"level[{n}]")
+                model.cp.add(dev >= load - high)
+                model.cp.add(dev >= low - load)
+                terms.append(dev)
+        if not terms:
+            kept += [a for a in roster.assignments if a.person in people]
+            continue
+        for key, var in model.x.items():
+            model.cp.add_hint(var, int(key in chosen_keys))
+        model.finish(terms)
+        share = max(0.5, (deadline - time.monotonic()) / (len(parts) - i))
+        solver = _parameters(share, workers, seed)
+        if run_interruptibly(solver, model.cp) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            kept += [Assignment(d, s, p) for (p, d, s), var in model.x.items() if solver.boolean_value(var)]
+        else:
+            kept += [a for a in roster.assignments if a.person in people]
+    levelled = Roster(problem.start, problem.end, kept)
+    before, after = _cost(problem, roster), _cost(problem, levelled)
+    return levelled if after is not None and (before is None or after < before) else roster
 
 
 def _cost(problem: Problem, roster: Roster) -> int | None:
