@@ -1,0 +1,228 @@
+"""Large-neighbourhood search whose neighbourhoods are shaped like rosters: a few people, a run of days.
+
+CP-SAT's own neighbourhood workers free variables without knowing what a person or a
+week is. In a roster most rules tie one person's days together (runs, rest, totals,
+weekends) and the only ties between people are the slots they share, so freeing some
+people's whole range, or everyone's days in a window, leaves CP-SAT a small problem it
+solves exactly in a fraction of a second; repeating that from the best roster so far
+improves it much faster than one search over the whole range (measured on the Curtois &
+Qu benchmark, benchmarks/results/curtois_qu.md). The model is built once; each step only
+narrows the domains of the held assignments. Each thread (one per core) has its own copy
+of the model and works on the shared best roster.
+"""
+from __future__ import annotations
+
+import random
+import threading
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+from ortools.sat.python import cp_model
+
+from .constraints import Fairness, rules_for
+from .model import build_model
+from .problem import Problem
+from .roster import Assignment, Roster
+from .solve import _parameters
+
+STEP_PARAMETERS = {"linearization_level": 2}  # the LP proves small neighbourhoods optimal several times faster
+
+
+@dataclass
+class Shape:
+    """One kind of neighbourhood and its adaptive size (people freed, days freed)."""
+
+    name: str
+    people: float
+    days: float
+    tried: int = 0
+    improved: int = 0
+
+    def adapt(self, grow: float, most_people: int, most_days: int) -> None:
+        """Grow after a quick proof, shrink after a step that ran out of time."""
+        if self.people < most_people:
+            self.people = min(most_people, max(1.0, self.people * grow))
+        if self.days < most_days or self.people >= most_people:
+            self.days = min(most_days, max(1.0, self.days * grow))
+
+
+class _Thread:
+    """One copy of the model and the domains it currently holds."""
+
+    def __init__(self, search: "NeighbourhoodSearch", proto_source):
+        self.cp = proto_source.clone() if search.threads > 1 else proto_source
+        self.free: set[int] = set(range(len(search.keys)))  # every domain is [0, 1] as built
+        self.held = list(search.values)
+        self.seen = 0  # the search's version `held` was taken from
+        self.dirty: set[int] = set()  # held values that may differ from the search's at `seen`
+        self.search = search
+
+    def hold(self, values: list[int], free: set[int], version: int) -> None:
+        """Narrow each held assignment's domain to its value in `values` (the search's at `version`).
+
+        Only what changed is touched: domains freed or held anew, and values changed by moves
+        accepted since the last call (or set here by a merge that was then turned down)."""
+        variables = self.cp.proto.variables
+        index = self.search.index
+        recheck = self.search.changed_since(self.seen, version) | self.dirty
+        self.dirty = set()
+        for i in self.free - free:
+            domain = variables[index[i]].domain
+            domain[0] = domain[1] = self.held[i] = values[i]
+        for i in free - self.free:
+            domain = variables[index[i]].domain
+            domain[0], domain[1] = 0, 1
+        for i in recheck:
+            if i not in free and i not in self.free and self.held[i] != values[i]:
+                domain = variables[index[i]].domain
+                domain[0] = domain[1] = self.held[i] = values[i]
+        self.free = free
+        self.seen = version
+        hint = self.cp.proto.solution_hint
+        hint.vars.clear()
+        hint.values.clear()
+        ordered = sorted(free)
+        hint.vars.extend(index[i] for i in ordered)
+        hint.values.extend(values[i] for i in ordered)
+
+    def solve(self, values: list[int], free: set[int], seconds: float, seed: int, version: int):
+        """(CP-SAT status, objective, new values of `free`) with every other assignment held.
+
+        `values` are the search's at `version`, or a merge of them with a move (then see `dirty`)."""
+        self.hold(values, free, version)
+        solver = _parameters(seconds, 1, seed, STEP_PARAMETERS)
+        code = solver.solve(self.cp)
+        if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return code, None, {}
+        x = self.search.model.x
+        keys = self.search.keys
+        return code, solver.objective_value, {i: int(solver.boolean_value(x[keys[i]])) for i in free}
+
+
+class NeighbourhoodSearch:
+    """The whole problem's model, the best roster so far, and moves that free a part of it."""
+
+    def __init__(self, problem: Problem, start: Roster, seed: int = 0, threads: int = 1):
+        self.problem = problem
+        self.threads = max(1, threads)
+        self.model = build_model(problem, rules_for(problem), Fairness(problem.rules.fairness.weight))
+        self.model.finish()
+        self.keys = list(self.model.x)
+        self.index = [self.model.x[k].index for k in self.keys]
+        chosen = start.keys
+        self.values = [int(k in chosen) for k in self.keys]
+        self.people = sorted({k[0] for k in self.keys})
+        self.dates = sorted({k[1] for k in self.keys})
+        self.of_person: dict[str, list[int]] = {}
+        self.of_date: dict = {}
+        for i, (person, day, _) in enumerate(self.keys):
+            self.of_person.setdefault(person, []).append(i)
+            self.of_date.setdefault(day, []).append(i)
+        self.rng = random.Random(seed)
+        self.seed = seed
+        self.objective: float | None = None
+        self.version = 0
+        self.changes: list[set[int]] = []  # indexes changed by each accepted move, by version
+        self.lock = threading.Lock()
+        many = len(self.people)
+        self.shapes = [Shape("people", people=max(2.0, many * 0.15), days=len(self.dates)),
+                       Shape("window", people=many, days=min(len(self.dates), 7.0)),
+                       Shape("block", people=max(2.0, many * 0.4), days=min(len(self.dates), 14.0))]
+        self.rounds = 0
+
+    def changed_since(self, seen: int, version: int) -> set[int]:
+        """Indexes changed by the moves accepted after version `seen` up to `version`."""
+        with self.lock:
+            return set().union(*self.changes[seen:version])
+
+    # -- moves -------------------------------------------------------------
+    def _pick(self, shape: Shape) -> set[int]:
+        people = self.people if shape.people >= len(self.people) else \
+            self.rng.sample(self.people, max(1, round(shape.people)))
+        span = max(1, min(len(self.dates), round(shape.days)))
+        first = self.rng.randrange(len(self.dates) - span + 1)
+        dates = set(self.dates[first:first + span])
+        if span == len(self.dates):
+            return {i for p in people for i in self.of_person[p]}
+        if len(people) == len(self.people):
+            return {i for d in dates for i in self.of_date[d]}
+        return {i for p in people for i in self.of_person[p] if self.keys[i][1] in dates}
+
+    def _work(self, worker: _Thread, deadline: float, step_seconds: float, floor: float | None,
+              started: float, progress: Callable[[str], None] | None) -> None:
+        while time.monotonic() < deadline - 0.05:
+            with self.lock:
+                if floor is not None and self.objective is not None and self.objective <= floor + 1e-9:
+                    return
+                shape = self.shapes[self.rounds % len(self.shapes)]
+                self.rounds += 1
+                seed = self.seed + self.rounds
+                free = self._pick(shape)
+                values, version, objective = list(self.values), self.version, self.objective
+            cap = min(step_seconds, deadline - time.monotonic())
+            began = time.monotonic()
+            code, value, new = worker.solve(values, free, max(0.05, cap), seed, version)
+            took = time.monotonic() - began
+            proven = code == cp_model.OPTIMAL
+            if value is not None and objective is not None and value <= objective + 1e-9:
+                with self.lock:
+                    base, current = version, self.version
+                    merged = list(self.values) if base != current else None
+                if merged is not None and value < objective - 1e-9:  # another thread moved on: price the merge
+                    for i, v in new.items():
+                        merged[i] = v
+                    _, value, _ = worker.solve(merged, set(), cap, seed, current)
+                    worker.dirty |= set(new)
+                    base = current
+                if merged is None or base == current:
+                    self._accept(new, value, base, shape, progress, started)
+            with self.lock:
+                shape.tried += 1
+                shape.adapt(1.1 if proven and took < 0.3 * step_seconds else (1.0 if proven else 0.85),
+                            len(self.people), len(self.dates))
+
+    def _accept(self, new: dict[int, int], value: float | None, base: int, shape: Shape,
+                progress: Callable[[str], None] | None, started: float) -> None:
+        """Take a move made from version `base` if nothing moved since and it is no worse.
+
+        Moves of equal cost are taken too: they let the search drift along plateaus."""
+        with self.lock:
+            if value is None or base != self.version or value > self.objective + 1e-9:
+                return
+            changed = {i for i, v in new.items() if self.values[i] != v}
+            if not changed:
+                return
+            better = value < self.objective - 1e-9
+            for i in changed:
+                self.values[i] = new[i]
+            self.objective = value
+            self.version += 1
+            self.changes.append(changed)
+            shape.improved += better
+        if progress and better:
+            progress(f"{time.monotonic() - started:6.2f}s  {shape.name:<6} objective={value:g}")
+
+    def run(self, seconds: float, step_seconds: float = 1.0, floor: float | None = None,
+            progress: Callable[[str], None] | None = None) -> Roster:
+        """Improve the roster until the time is up or the objective meets `floor` (a proven bound)."""
+        started = time.monotonic()
+        deadline = started + seconds
+        workers = [_Thread(self, self.model.cp) for _ in range(self.threads)]
+        code, value, _ = workers[0].solve(self.values, set(), max(0.5, min(step_seconds * 5, seconds)), self.seed, 0)
+        if value is None:
+            return self.roster()  # the start breaks a hard rule (or could not be priced in time)
+        self.objective = value
+        threads = [threading.Thread(target=self._work, args=(w, deadline, step_seconds, floor, started, progress),
+                                    daemon=True) for w in workers]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            while thread.is_alive():
+                thread.join(0.2)
+        return self.roster()
+
+    def roster(self) -> Roster:
+        chosen = [Assignment(d, s, p) for (p, d, s), v in zip(self.keys, self.values) if v]
+        return Roster(self.problem.start, self.problem.end, chosen,
+                      {"organization": self.problem.rules.organization})
