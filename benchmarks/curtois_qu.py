@@ -24,7 +24,7 @@ from rostering.checking import check_roster
 from rostering.problem import Problem
 from rostering.rules import (CoverTarget, Fairness, Person, RosterRules, RuleSettings, Shift, ShiftRequest,
                              Succession, Unavailability)
-from rostering.search import solve_feasible_first
+from rostering.search import solve_feasible_first, solve_in_neighbourhoods
 from rostering.solve import Result, Status, solve
 
 START = date(2024, 1, 1)  # a Monday: the format's day 0
@@ -153,9 +153,12 @@ def to_problem(inst: Instance, rules: RosterRules) -> Problem:
     return Problem(rules, START, START + timedelta(days=inst.horizon - 1))
 
 
-def run(path: Path, time_limit: float, workers: int, feasible_first: float = 0.0, **options) -> dict:
+def run(path: Path, time_limit: float, workers: int, feasible_first: float = 0.0, first_share: float = 0.0,
+        **options) -> dict:
     """Solve one instance and price the roster with `check`; the two objectives must agree.
 
+    `first_share` > 0: a first roster in that share of the time, then the roster-shaped
+    neighbourhood search (`search.solve_in_neighbourhoods`) for the rest.
     `feasible_first` > 0: that share of the time first looks for any roster keeping the hard
     rules (`search.solve_feasible_first`), the hint of the full search. The reported objective is
     `check`'s price of the roster. In a roster that is not proven optimal the solver's own figure
@@ -164,9 +167,13 @@ def run(path: Path, time_limit: float, workers: int, feasible_first: float = 0.0
     inst = read_instance(path)
     rules = to_rules(inst)
     problem = to_problem(inst, rules)
-    common = dict(time_limit=time_limit, workers=workers, explain=False, rolling=False, parameters=options or None)
-    result: Result = (solve_feasible_first(problem, share=feasible_first, **common) if feasible_first > 0
-                      else solve(problem, **common))
+    common = dict(time_limit=time_limit, workers=workers, rolling=False, parameters=options or None)
+    if first_share > 0:
+        result: Result = solve_in_neighbourhoods(problem, first_share=first_share, **common)
+    elif feasible_first > 0:
+        result = solve_feasible_first(problem, share=feasible_first, explain=False, **common)
+    else:
+        result = solve(problem, explain=False, **common)
     row = {"instance": inst.name, "objective": None, "solver_objective": result.objective, "bound": result.bound,
            "status": result.status.value, "seconds": round(time.monotonic() - started, 2),
            "solve_seconds": round(result.seconds, 2)}
@@ -225,6 +232,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="CP-SAT full-problem subsolvers, comma-separated ('' = CP-SAT's default portfolio)")
     parser.add_argument("--feasible-first", type=float, default=0.0, metavar="SHARE",
                         help="share of the time spent first on any roster keeping the hard rules (0 = off)")
+    parser.add_argument("--neighbourhoods", type=float, default=0.0, metavar="SHARE",
+                        help="share of the time for a first roster, the rest for roster-shaped neighbourhood "
+                             "search (0 = one CP-SAT search)")
     parser.add_argument("--markdown", type=Path, help="also write a results table here (best known from BEST_KNOWN.md)")
     args = parser.parse_args(argv)
     options = {"subsolvers": args.subsolvers.split(",")} if args.subsolvers else {}
@@ -232,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
     failed = 0
     for path in args.files:
         try:
-            row = run(path, args.time_limit, args.workers, args.feasible_first, **options)
+            row = run(path, args.time_limit, args.workers, args.feasible_first, args.neighbourhoods, **options)
         except (OSError, FormatError) as exc:
             print(f"error: {exc}", file=sys.stderr)
             failed += 1
@@ -242,7 +252,8 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(row), flush=True)
     if args.markdown and rows:
         note = (f"Time limit {args.time_limit:g} s, {args.workers} workers, subsolvers "
-                f"{args.subsolvers or 'default'}, feasible first {args.feasible_first:g}; "
+                f"{args.subsolvers or 'default'}, feasible first {args.feasible_first:g}, "
+                f"neighbourhoods {args.neighbourhoods:g}; "
                 "seconds include reading and model building.")
         args.markdown.write_text(markdown(rows, best_known(args.files[0].parent), note))
     return 1 if failed else 0

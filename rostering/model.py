@@ -30,9 +30,11 @@ class RosterModel:
         self.cp = cp_model.CpModel()
         self.people = people if people is not None else {p.name for p in problem.people}
         self.candidates = set(problem.keys)
+        keys = problem.keys if people is None or len(people) * 4 > len(problem.people) else sorted(
+            (k for name in people for k in problem.keys_by_person.get(name, ())), key=problem.key_order.__getitem__)
         self.x: dict[Key, cp_model.IntVar] = {
             key: self.cp.new_bool_var(f"x[{key[0]}|{key[1].isoformat()}|{key[2]}]")
-            for key in problem.keys if key[0] in self.people}
+            for key in keys if key[0] in self.people}
         self.penalties: list[tuple[int, cp_model.IntVar, Requirement]] = []
         self.fairness_terms: list[tuple[int, cp_model.IntVar]] = []
         self.explain = explain

@@ -114,6 +114,7 @@ class NeighbourhoodSearch:
         self.values = [int(k in chosen) for k in self.keys]
         self.people = sorted({k[0] for k in self.keys})
         self.dates = sorted({k[1] for k in self.keys})
+        self.date_index = {d: i for i, d in enumerate(self.dates)}
         self.of_person: dict[str, list[int]] = {}
         self.of_date: dict = {}
         for i, (person, day, _) in enumerate(self.keys):
@@ -137,11 +138,33 @@ class NeighbourhoodSearch:
             return set().union(*self.changes[seen:version])
 
     # -- moves -------------------------------------------------------------
+    def _costs(self) -> tuple[list, list[str]]:
+        """Dates and people of the soft rules the current roster pays for (cover short, requests unmet)."""
+        assigned = {k for k, v in zip(self.keys, self.values) if v}
+        dates, people = [], []
+        for _, _, req in self.model.penalties:
+            if req.excess(req.value(assigned)):
+                if req.date is not None:
+                    dates.append(req.date)
+                people += [p for p in req.people if p in self.of_person]
+        return dates, people
+
     def _pick(self, shape: Shape) -> set[int]:
-        people = self.people if shape.people >= len(self.people) else \
-            self.rng.sample(self.people, max(1, round(shape.people)))
+        """A neighbourhood of `shape`'s size; half the time it is placed where the roster pays a penalty."""
+        count = max(1, round(shape.people))
         span = max(1, min(len(self.dates), round(shape.days)))
+        dates_due, people_due = self._costs() if self.rng.random() < 0.5 else ([], [])
+        if shape.people >= len(self.people):
+            people = self.people
+        else:
+            due = sorted(set(people_due))
+            seeds = self.rng.sample(due, min(len(due), max(1, count // 2))) if due else []
+            rest = [p for p in self.people if p not in seeds]
+            people = seeds + self.rng.sample(rest, max(0, min(len(rest), count - len(seeds))))
         first = self.rng.randrange(len(self.dates) - span + 1)
+        day = self.rng.choice(dates_due) if dates_due else None
+        if day in self.date_index:  # a window holding a date the roster pays for
+            first = min(max(0, self.date_index[day] - self.rng.randrange(span)), len(self.dates) - span)
         dates = set(self.dates[first:first + span])
         if span == len(self.dates):
             return {i for p in people for i in self.of_person[p]}

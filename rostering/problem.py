@@ -146,6 +146,18 @@ class Problem:
     def keys(self) -> list[Key]:
         return [(name, slot.date, slot.shift.id) for slot in self.slots for name in self.candidates[slot.id]]
 
+    @cached_property
+    def keys_by_person(self) -> dict[str, list[Key]]:
+        """Each person's candidate keys, in the order of `keys` (a part's model need not scan them all)."""
+        out: dict[str, list[Key]] = {p.name: [] for p in self.people}
+        for key in self.keys:
+            out[key[0]].append(key)
+        return out
+
+    @cached_property
+    def key_order(self) -> dict[Key, int]:
+        return {key: i for i, key in enumerate(self.keys)}
+
     def slot_of(self, key: Key) -> Slot | None:
         return self.slot_at.get((key[1], key[2]))
 

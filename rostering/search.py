@@ -16,7 +16,7 @@ from .constraints import rules_for
 from .model import build_model
 from .problem import Problem
 from .roster import Assignment, Roster
-from .solve import Result, _parameters, solve
+from .solve import Result, Status, _parameters, solve
 
 
 def feasible_roster(problem: Problem, time_limit: float, workers: int = 1, seed: int = 0,
@@ -51,3 +51,81 @@ def solve_feasible_first(problem: Problem, time_limit: float = 30.0, workers: in
                    progress=progress, hint=start, **options)
     result.seconds = time.monotonic() - started
     return result
+
+
+def person_by_person(problem: Problem, time_limit: float, workers: int = 1, seed: int = 0) -> Roster | None:
+    """A first roster built one person at a time, each person's best given the people placed before.
+
+    Only when every hard rule binds a single person (the rules tying people together — cover
+    targets, requests — are soft): then any choice per person keeps the roster valid, and each
+    person's model is small however long the range. Soft rules shared with others count the
+    people already placed as constants, so later people fill what earlier ones left open.
+    None when some hard rule ties several people, or a person has no valid schedule in time."""
+    from dataclasses import replace
+    from ortools.sat.python import cp_model
+    started = time.monotonic()
+    rules = rules_for(problem)
+    requirements = [req for rule in rules for req in rule.requirements(problem)]
+    own: dict[str, list[tuple[int, tuple]]] = {}  # person -> (requirement index, that person's terms)
+    for n, req in enumerate(requirements):
+        split: dict[str, list] = {}
+        for key, coef in req.terms:
+            split.setdefault(key[0], []).append((key, coef))
+        people = set(split) | {key[0] for key in req.keys()}
+        if req.weight is None and len(people) > 1:
+            return None
+        for name in people:
+            own.setdefault(name, []).append((n, tuple(split.get(name, ()))))
+    placed = [0] * len(requirements)  # what the people placed so far add to each requirement
+    chosen: list[Assignment] = []
+    names = [p.name for p in problem.people if p.name in own]
+    for i, name in enumerate(names):
+        mine = [replace(requirements[n], terms=terms, const=requirements[n].const + placed[n])
+                for n, terms in own[name]]
+        model = build_model(problem, rules, None, people={name}, requirements=mine)
+        model.finish()
+        left = time_limit - (time.monotonic() - started)
+        solver = _parameters(max(0.2, left / (len(names) - i)), workers, seed)
+        if solver.solve(model.cp) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            model.cp.clear_objective()  # no schedule with a price yet: any valid one will do
+            solver = _parameters(max(2.0, left / (len(names) - i) * 3), workers, seed)
+            if solver.solve(model.cp) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                return None
+        taken = {key for key, var in model.x.items() if solver.boolean_value(var)}
+        chosen += [Assignment(d, s, p) for (p, d, s) in taken]
+        for n, terms in own[name]:
+            placed[n] += sum(coef for key, coef in terms if key in taken)
+    return Roster(problem.start, problem.end, chosen, {"organization": problem.rules.organization})
+
+
+def solve_in_neighbourhoods(problem: Problem, time_limit: float = 60.0, workers: int = 1, seed: int = 0,
+                            first_share: float = 0.2, min_keys: int = 20_000, step_seconds: float = 1.0,
+                            parameters: dict | None = None, progress: Callable[[str], None] | None = None,
+                            **options) -> Result:
+    """A first roster, then `neighbourhoods.NeighbourhoodSearch` for the rest of the time.
+
+    The first roster comes from `solve()` over `first_share` of the time (which also gives
+    the lower bound), or, from `min_keys` decision variables on, from `person_by_person`
+    (one whole-range search finds nothing there in a minute). The result is proven optimal
+    when the search meets the bound. `options` go to `solve()` (e.g. `rolling=False`)."""
+    from .neighbourhoods import NeighbourhoodSearch
+    started = time.monotonic()
+    start, bound = None, None
+    if len(problem.keys) >= min_keys:  # a valid roster first: most of the time may go to it
+        start = person_by_person(problem, time_limit * 0.8, max(2, workers), seed)
+    if start is None:
+        first = solve(problem, time_limit=max(0.5, time_limit * first_share), workers=workers, seed=seed, parameters=parameters,
+                      progress=progress, explain=False, **options)
+        if not first.found:
+            first.seconds = time.monotonic() - started
+            return first
+        start, bound = first.roster, first.bound
+        if first.status is Status.OPTIMAL:
+            return first
+    search = NeighbourhoodSearch(problem, start, seed=seed, threads=max(1, workers))
+    left = time_limit - (time.monotonic() - started)
+    roster = search.run(max(0.5, left), step_seconds=step_seconds, floor=bound, progress=progress)
+    objective = search.objective
+    proven = bound is not None and objective is not None and objective <= bound + 1e-9
+    return Result(Status.OPTIMAL if proven else Status.FEASIBLE, roster, objective,
+                  bound if bound is not None else 0.0, time.monotonic() - started, search.version + 1)

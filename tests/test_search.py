@@ -52,3 +52,53 @@ def test_a_hint_that_breaks_a_hard_rule_is_repaired():
     bad = Roster(START, END, [])  # nobody works: B's minimum minutes and the cover are not met
     result = solve(p, time_limit=10, workers=1, explain=False, rolling=False, hint=bad)
     assert result.found and check_roster(p.rules, result.roster, p).ok
+
+
+# -- roster-shaped neighbourhoods and the person-by-person start ---------------------------------
+
+from rostering.neighbourhoods import NeighbourhoodSearch  # noqa: E402
+from rostering.search import person_by_person, solve_in_neighbourhoods  # noqa: E402
+
+
+def price(p: Problem, roster: Roster) -> int:
+    report = check_roster(p.rules, roster, p)
+    assert report.ok, [v.message for v in report.hard]
+    return report.penalty
+
+
+def test_person_by_person_keeps_every_hard_rule_and_fills_what_earlier_people_left():
+    p = problem()
+    roster = person_by_person(p, time_limit=10, workers=1)
+    assert roster is not None
+    price(p, roster)
+    on_days = {(a.date, a.shift) for a in roster.assignments}
+    assert len(on_days) > 20  # the later people cover slots the first ones left open (28 slots in all)
+
+
+def test_person_by_person_declines_when_a_hard_rule_ties_people_together():
+    hard_cover = RULES.replace("cover: [{shift: E, need: 1, under: 100, over: 1}, {shift: L, need: 1, under: 50, over: 1}]",
+                               "min_rest_hours: 8")  # no cover targets: every slot's headcount is a hard rule
+    p = Problem(rules_from(hard_cover), START, END)
+    assert person_by_person(p, time_limit=5, workers=1) is None
+
+
+def test_neighbourhood_search_improves_a_poor_start_and_check_prices_it_the_same():
+    p = problem()
+    start = person_by_person(p, time_limit=5, workers=1)
+    worse = Roster(START, END, [a for a in start.assignments if a.person != "C"])  # C off: still valid, dearer
+    before = price(p, worse)
+    search = NeighbourhoodSearch(p, worse, seed=1, threads=2)
+    roster = search.run(8, step_seconds=0.5)
+    after = price(p, roster)
+    assert after == search.objective and after < before
+    optimum = solve(p, time_limit=10, workers=1, explain=False, rolling=False)
+    assert optimum.status.value == "optimal" and after >= optimum.objective
+
+
+def test_solve_in_neighbourhoods_reports_the_bound_and_proves_when_it_meets_it():
+    p = problem()
+    result = solve_in_neighbourhoods(p, time_limit=10, workers=2, first_share=0.5, rolling=False)
+    assert result.found and result.objective == price(p, result.roster)
+    assert result.bound <= result.objective
+    big = solve_in_neighbourhoods(p, time_limit=10, workers=2, min_keys=0, first_share=0.3, rolling=False)
+    assert big.found and big.objective == price(p, big.roster)  # started person by person
