@@ -213,6 +213,8 @@ def build_model(problem: Problem, rules: list[Rule], fairness: Fairness | None, 
     else:
         for req in requirements:
             model.add(req)
+    for rule in rules:
+        rule.tighten(model)
     if fairness is not None and fairness.weight > 0:
         model.add_fairness(fairness.weight, demand_is_fixed=any(isinstance(r, Coverage) for r in rules))
     return model

@@ -96,6 +96,11 @@ class Rule:
         for req in self.requirements(model.problem):
             model.add(req)
 
+    def tighten(self, model: "RosterModel") -> None:
+        """CP-SAT only: redundant constraints implied by the requirements, for a tighter LP.
+
+        They must not change which rosters are valid (tests/test_agreement.py holds that)."""
+
     def check(self, roster: Roster, problem: Problem) -> list[Violation]:
         return evaluate(self.requirements(problem), roster.keys, problem, self.name(problem.locale))
 

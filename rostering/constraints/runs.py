@@ -15,11 +15,20 @@ from dataclasses import dataclass
 from datetime import date
 from weakref import WeakKeyDictionary
 
-from ..problem import Key, Problem
+from ..problem import Key, Problem, Slot
 from ..rules import Person, RuleValue, rule_value
 from .base import Requirement, Rule
+from .successions import _pairwise_overlapping
 
 DayTerms = tuple[tuple[Key, int], ...]
+
+
+def _duties_by_date(problem: Problem) -> list[list[Slot]]:
+    out: dict[date, list[Slot]] = {}
+    for slot in problem.slots:
+        if not slot.shift.leader:
+            out.setdefault(slot.date, []).append(slot)
+    return list(out.values())
 _CACHE: "WeakKeyDictionary[Problem, dict[str, list[DayTerms]]]" = WeakKeyDictionary()
 
 
@@ -69,6 +78,44 @@ class Runs(Rule):
                 yield from self._no_short_runs(person.name, days, worked, *shortest, working=True)
             if rest[0] is not None and rest[0] > 1:
                 yield from self._no_short_runs(person.name, days, worked, *rest, working=False)
+
+    def tighten(self, model) -> None:
+        """Hard minimum runs also in the start/end form of unit commitment's minimum up/down times.
+
+        With s[d] − e[d] = on[d] − on[d−1] (a run of work starts / ends on d), a run begun on d
+        must still be on for the minimum: Σ s[d−k+1..d] ≤ on[d], and likewise for days off.
+        These describe the convex hull of valid on/off sequences, where the forbidden-pattern
+        requirements leave the LP much room. Posted only when a person holds at most one duty
+        a day (every day's duties overlap), so on[d] is the day's sum; runs touching the
+        range's edges stay free, as in the requirements."""
+        problem = model.problem
+        if not all(_pairwise_overlapping(day) for day in _duties_by_date(problem)):
+            return
+        settings = problem.rules.rules
+        by_day = duty_days(problem)
+        for person in problem.people:
+            if person.name not in model.people:
+                continue
+            up, up_weight = personal(person, "min_consecutive_days", settings.min_consecutive_days)
+            down, down_weight = personal(person, "min_consecutive_days_off", settings.min_consecutive_days_off)
+            up = up if up is not None and up > 1 and up_weight is None else 0
+            down = down if down is not None and down > 1 and down_weight is None else 0
+            if not up and not down:
+                continue
+            on = [sum(model.x[k] for k, _ in day if k in model.x) for day in by_day[person.name]]
+            starts, ends = [None], [None]
+            for d in range(1, len(on)):
+                s = model.cp.new_bool_var(f"run_start[{person.name}|{d}]")
+                e = model.cp.new_bool_var(f"run_end[{person.name}|{d}]")
+                model.cp.add(s - e == on[d] - on[d - 1])
+                model.cp.add(s + e <= 1)
+                starts.append(s)
+                ends.append(e)
+            for d in range(1, len(on)):
+                if up:
+                    model.cp.add(sum(starts[max(1, d - up + 1):d + 1]) <= on[d])
+                if down:
+                    model.cp.add(sum(ends[max(1, d - down + 1):d + 1]) <= 1 - on[d])
 
     def _at_most(self, name: str, days: list[date], worked: list[DayTerms], limit: int, weight: int | None):
         """No limit+1 consecutive days all worked."""
