@@ -23,12 +23,18 @@ from .successions import _pairwise_overlapping
 DayTerms = tuple[tuple[Key, int], ...]
 
 
-def _duties_by_date(problem: Problem) -> list[list[Slot]]:
-    out: dict[date, list[Slot]] = {}
-    for slot in problem.slots:
-        if not slot.shift.leader:
-            out.setdefault(slot.date, []).append(slot)
-    return list(out.values())
+_ONE_DUTY_A_DAY: "WeakKeyDictionary[Problem, bool]" = WeakKeyDictionary()
+
+
+def one_duty_a_day(problem: Problem) -> bool:
+    """Whether every date's duties overlap in time, so nobody can hold two on one date."""
+    if problem not in _ONE_DUTY_A_DAY:
+        by_date: dict[date, list[Slot]] = {}
+        for slot in problem.slots:
+            if not slot.shift.leader:
+                by_date.setdefault(slot.date, []).append(slot)
+        _ONE_DUTY_A_DAY[problem] = all(_pairwise_overlapping(day) for day in by_date.values())
+    return _ONE_DUTY_A_DAY[problem]
 _CACHE: "WeakKeyDictionary[Problem, dict[str, list[DayTerms]]]" = WeakKeyDictionary()
 
 
@@ -89,7 +95,7 @@ class Runs(Rule):
         a day (every day's duties overlap), so on[d] is the day's sum; runs touching the
         range's edges stay free, as in the requirements."""
         problem = model.problem
-        if not all(_pairwise_overlapping(day) for day in _duties_by_date(problem)):
+        if not one_duty_a_day(problem):
             return
         settings = problem.rules.rules
         by_day = duty_days(problem)
