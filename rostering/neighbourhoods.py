@@ -131,6 +131,7 @@ class NeighbourhoodSearch:
                        Shape("window", people=many, days=min(len(self.dates), 7.0)),
                        Shape("block", people=max(2.0, many * 0.4), days=min(len(self.dates), 14.0))]
         self.rounds = 0
+        self.last_improved = 0  # the round of the last improvement
 
     def changed_since(self, seen: int, version: int) -> set[int]:
         """Indexes changed by the moves accepted after version `seen` up to `version`."""
@@ -183,7 +184,10 @@ class NeighbourhoodSearch:
                 seed = self.seed + self.rounds
                 free = self._pick(shape)
                 values, version, objective = list(self.values), self.version, self.objective
-            cap = min(step_seconds, deadline - time.monotonic())
+                stalled = self.rounds - self.last_improved
+            # the longer nothing improves, the larger the neighbourhoods (and the time each may take)
+            budget = step_seconds * min(4.0, 1.0 + stalled / 60)
+            cap = min(budget, deadline - time.monotonic())
             began = time.monotonic()
             code, value, new = worker.solve(values, free, max(0.05, cap), seed, version)
             took = time.monotonic() - began
@@ -202,7 +206,7 @@ class NeighbourhoodSearch:
                     self._accept(new, value, base, shape, progress, started)
             with self.lock:
                 shape.tried += 1
-                shape.adapt(1.1 if proven and took < 0.3 * step_seconds else (1.0 if proven else 0.85),
+                shape.adapt(1.1 if proven and took < 0.3 * budget else (1.0 if proven else 0.85),
                             len(self.people), len(self.dates))
 
     def _accept(self, new: dict[int, int], value: float | None, base: int, shape: Shape,
@@ -223,6 +227,8 @@ class NeighbourhoodSearch:
             self.version += 1
             self.changes.append(changed)
             shape.improved += better
+            if better:
+                self.last_improved = self.rounds
         if progress and better:
             progress(f"{time.monotonic() - started:6.2f}s  {shape.name:<6} objective={value:g}")
 
