@@ -35,27 +35,41 @@ class RosterModel:
         self.x: dict[Key, cp_model.IntVar] = {
             key: self.cp.new_bool_var(f"x[{key[0]}|{key[1].isoformat()}|{key[2]}]")
             for key in keys if key[0] in self.people}
-        self.penalties: list[tuple[int, cp_model.IntVar, Requirement]] = []
+        self.penalties: list[tuple[int, cp_model.LinearExprT, Requirement]] = []  # weight × expression
         self.fairness_terms: list[tuple[int, cp_model.IntVar]] = []
         self.explain = explain
         self.assumptions: dict[GroupKey, cp_model.IntVar] = {}
 
     # -- requirements ------------------------------------------------------
-    def add(self, req: Requirement) -> None:
+    def add(self, req: Requirement, terms=None, const: int | None = None) -> None:
+        """Post a requirement; `terms`/`const` replace the requirement's own (a part of it, the rest fixed)."""
         if isinstance(req, AnyCount):
             self.add_any_count(req)
             return
-        terms = [(self.x[k], c) for k, c in req.terms if k in self.x]
-        low = req.const + sum(c for _, c in terms if c < 0)
-        high = req.const + sum(c for _, c in terms if c > 0)
+        const = req.const if const is None else const
+        terms = [(self.x[k], c) for k, c in (req.terms if terms is None else terms) if k in self.x]
+        low = const + sum(c for _, c in terms if c < 0)
+        high = const + sum(c for _, c in terms if c > 0)
         if (req.lo is None or low >= req.lo) and (req.hi is None or high <= req.hi):
             return  # cannot be broken: nothing to post
-        expr = cp_model.LinearExpr.weighted_sum([v for v, _ in terms], [c for _, c in terms]) + req.const \
-            if terms else req.const  # weighted_sum builds long sums far faster than operator chains
+        if req.weight is not None and len(terms) == 1:
+            self._add_soft_single(req, terms[0], const)
+            return
+        expr = cp_model.LinearExpr.weighted_sum([v for v, _ in terms], [c for _, c in terms]) + const \
+            if terms else const  # weighted_sum builds long sums far faster than operator chains
         if req.weight is None:
             self._add_hard(req, expr, low, high)
         else:
             self._add_soft(req, expr, low, high)
+
+    def _add_soft_single(self, req: Requirement, term, const: int) -> None:
+        """A soft requirement on one assignment costs f(0) + (f(1) − f(0))·x: no slack variable needed.
+
+        (An on/off request, or a slot with one possible person left: the same LP as a slack, with
+        fewer variables.)"""
+        var, coef = term
+        miss = [req.excess(const), req.excess(const + coef)]
+        self.penalties.append((req.weight, miss[0] + (miss[1] - miss[0]) * var, req))  # type: ignore[arg-type]
 
     def add_any_count(self, req) -> None:
         """A requirement counting key groups with any assignment (`AnyCount`: weekends worked, …).

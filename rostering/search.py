@@ -6,6 +6,10 @@ its time on bounds instead. Finding a roster that keeps every hard rule first (n
 objective: every soft penalty is free) is often several times faster; that roster is then
 the hint of the full search, whose large-neighbourhood workers improve it from the start.
 Measured on the Curtois & Qu benchmark (benchmarks/results/curtois_qu.md).
+
+When every hard rule binds one person (cover is a soft target), a first roster is also
+found person by person (`person_by_person`), and `solve_in_neighbourhoods` improves a first
+roster by roster-shaped neighbourhoods (`neighbourhoods.py`) instead of one whole-range search.
 """
 from __future__ import annotations
 
@@ -13,7 +17,7 @@ import time
 from typing import Callable
 
 from .constraints import rules_for
-from .model import build_model
+from .model import RosterModel, build_model
 from .problem import Problem
 from .roster import Assignment, Roster
 from .solve import Result, Status, _parameters, solve
@@ -61,7 +65,6 @@ def person_by_person(problem: Problem, time_limit: float, workers: int = 1, seed
     person's model is small however long the range. Soft rules shared with others count the
     people already placed as constants, so later people fill what earlier ones left open.
     None when some hard rule ties several people, or a person has no valid schedule in time."""
-    from dataclasses import replace
     from ortools.sat.python import cp_model
     started = time.monotonic()
     rules = rules_for(problem)
@@ -80,9 +83,11 @@ def person_by_person(problem: Problem, time_limit: float, workers: int = 1, seed
     chosen: list[Assignment] = []
     names = [p.name for p in problem.people if p.name in own]
     for i, name in enumerate(names):
-        mine = [replace(requirements[n], terms=terms, const=requirements[n].const + placed[n])
-                for n, terms in own[name]]
-        model = build_model(problem, rules, None, people={name}, requirements=mine)
+        model = RosterModel(problem, people={name})
+        for n, terms in own[name]:
+            model.add(requirements[n], terms, requirements[n].const + placed[n])
+        for rule in rules:
+            rule.tighten(model)
         model.finish()
         left = time_limit - (time.monotonic() - started)
         solver = _parameters(max(0.2, left / (len(names) - i)), workers, seed)
