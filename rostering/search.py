@@ -20,6 +20,7 @@ from .constraints import rules_for
 from .model import RosterModel, build_model
 from .problem import Problem
 from .roster import Assignment, Roster
+from .long_ranges import roster_cost
 from .solve import Result, Status, _parameters, solve
 
 
@@ -82,6 +83,7 @@ def person_by_person(problem: Problem, time_limit: float, workers: int = 1, seed
     placed = [0] * len(requirements)  # what the people placed so far add to each requirement
     chosen: list[Assignment] = []
     names = [p.name for p in problem.people if p.name in own]
+    misses = 0  # people in a row whose priced search found nothing in their share of the time
     for i, name in enumerate(names):
         model = RosterModel(problem, people={name})
         for n, terms in own[name]:
@@ -89,13 +91,23 @@ def person_by_person(problem: Problem, time_limit: float, workers: int = 1, seed
         for rule in rules:
             rule.tighten(model)
         model.finish()
-        left = time_limit - (time.monotonic() - started)
-        solver = _parameters(max(0.2, left / (len(names) - i)), workers, seed)
-        if solver.solve(model.cp) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            model.cp.clear_objective()  # no schedule with a price yet: any valid one will do
-            solver = _parameters(max(2.0, left / (len(names) - i) * 3), workers, seed)
+        share = max(0.2, (time_limit - (time.monotonic() - started)) / (len(names) - i))
+        solver = _parameters(share, workers, seed)
+        if misses >= 2 or solver.solve(model.cp) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            # no priced schedule in time (twice running: stop trying): any valid one, then price it if time allows
+            misses += 1
+            model.cp.clear_objective()
+            solver = _parameters(max(2.0, share * 3), workers, seed)
             if solver.solve(model.cp) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 return None
+            for var in model.x.values():
+                model.cp.add_hint(var, solver.boolean_value(var))
+            model.finish()
+            priced = _parameters(share, workers, seed)
+            if priced.solve(model.cp) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                solver = priced
+        else:
+            misses = 0
         taken = {key for key, var in model.x.items() if solver.boolean_value(var)}
         chosen += [Assignment(d, s, p) for (p, d, s) in taken]
         for n, terms in own[name]:
@@ -127,6 +139,9 @@ def solve_in_neighbourhoods(problem: Problem, time_limit: float = 60.0, workers:
         start, bound = first.roster, first.bound
         if first.status is Status.OPTIMAL:
             return first
+    if bound is None and time.monotonic() - started > time_limit * 0.95:  # the first roster took all the time
+        return Result(Status.FEASIBLE, start, float(roster_cost(problem, start) or 0), 0.0,
+                      time.monotonic() - started, 1)
     search = NeighbourhoodSearch(problem, start, seed=seed, threads=max(1, workers))
     left = time_limit - (time.monotonic() - started)
     roster = search.run(max(0.5, left), step_seconds=step_seconds, floor=bound, progress=progress)
