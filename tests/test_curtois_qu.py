@@ -192,3 +192,29 @@ def test_published_optimum(name):
     optimum, limit = OPTIMA[name]
     row = cq.run(path, time_limit=limit, workers=2, subsolvers=["max_lp"])
     assert row["objective"] == optimum and row["solver_objective"] == optimum and row["hard_violations"] == 0
+
+
+def test_model_prices_fixed_rosters_as_check_does(rules):
+    """Soft rules on one assignment (requests) are priced without slack variables: the price must still
+    equal check's, whichever way each request goes."""
+    from ortools.sat.python import cp_model
+    from rostering.constraints import Fairness, rules_for
+    from rostering.model import build_model
+    problem = Problem(rules, MON, MON + timedelta(days=13))
+    base = [(d, "E", "B") for d in range(14) if d not in (2, 3)]
+    priced = set()
+    for extra in ([], [(2, "E", "A"), (3, "E", "A")], [(3, "L", "A"), (2, "E", "B")], [(2, "E", "A"), (3, "E", "B")]):
+        roster = roster_of(*base, *extra)
+        model = build_model(problem, rules_for(problem), Fairness(0))
+        model.finish()
+        for key, var in model.x.items():
+            model.cp.add(var == int(key in roster.keys))
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        report = check_roster(rules, roster, problem)
+        if solver.solve(model.cp) == cp_model.OPTIMAL:
+            assert round(solver.objective_value) == report.penalty, extra
+            priced.add(report.penalty)
+        else:
+            assert report.hard, extra
+    assert len(priced) >= 2  # different prices, so the requests really count
