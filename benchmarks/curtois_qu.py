@@ -1,12 +1,13 @@
 """Curtois & Qu shift-scheduling instances (Instance1–24) read into the project's own rules and solved.
 
 Each instance becomes a `RosterRules` (shifts, staff with personal limits, requests) and a
-`Problem` starting on a Monday; the project's `solve()` solves it and the project's
-`check_roster` prices the roster. The benchmark objective is the sum of soft penalties
+`Problem` starting on a Monday; the project's solver solves it (by default a first roster in
+20 % of the time, then roster-shaped neighbourhood search: `search.solve_in_neighbourhoods`)
+and the project's `check_roster` prices the roster. The benchmark objective is the sum of soft penalties
 (cover under/over, unmet on/off requests); every other rule is hard. See
 ../shared/benchmarks/curtois-qu/SOURCE.md for the format.
 
-    python benchmarks/curtois_qu.py FILE… [--time-limit S] [--workers N]
+    python benchmarks/curtois_qu.py FILE… [--time-limit S] [--workers N] [--neighbourhoods SHARE]
 
 prints one JSON line per instance: instance, objective, bound, status, seconds.
 """
@@ -232,9 +233,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="CP-SAT full-problem subsolvers, comma-separated ('' = CP-SAT's default portfolio)")
     parser.add_argument("--feasible-first", type=float, default=0.0, metavar="SHARE",
                         help="share of the time spent first on any roster keeping the hard rules (0 = off)")
-    parser.add_argument("--neighbourhoods", type=float, default=0.0, metavar="SHARE",
+    parser.add_argument("--neighbourhoods", type=float, default=0.2, metavar="SHARE",
                         help="share of the time for a first roster, the rest for roster-shaped neighbourhood "
-                             "search (0 = one CP-SAT search)")
+                             "search (default 0.2; 0 = one CP-SAT search)")
     parser.add_argument("--markdown", type=Path, help="also write a results table here (best known from BEST_KNOWN.md)")
     args = parser.parse_args(argv)
     options = {"subsolvers": args.subsolvers.split(",")} if args.subsolvers else {}
