@@ -96,16 +96,19 @@ def person_by_person(problem: Problem, time_limit: float, workers: int = 1, seed
         if misses >= 2 or solver.solve(model.cp) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             # no priced schedule in time (twice running: stop trying): any valid one, then price it if time allows
             misses += 1
+            began = time.monotonic()
             model.cp.clear_objective()
             solver = _parameters(max(10.0, share * 3), workers, seed)
             if solver.solve(model.cp) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 return None
-            for var in model.x.values():
-                model.cp.add_hint(var, solver.boolean_value(var))
-            model.finish()
-            priced = _parameters(share, workers, seed)
-            if priced.solve(model.cp) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                solver = priced
+            rest = share - (time.monotonic() - began)  # pricing gets what is left of this person's share
+            if rest > 0.1:
+                for var in model.x.values():
+                    model.cp.add_hint(var, solver.boolean_value(var))
+                model.finish()
+                priced = _parameters(rest, workers, seed)
+                if priced.solve(model.cp) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                    solver = priced
         else:
             misses = 0
         taken = {key for key, var in model.x.items() if solver.boolean_value(var)}
