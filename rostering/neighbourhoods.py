@@ -47,8 +47,8 @@ class Shape:
             self.days = min(most_days, max(1.0, self.days * grow))
 
 
-class _Thread:
-    """One copy of the model and the domains it currently holds."""
+class _ModelCopy:
+    """One thread's copy of the model and the domains it currently holds."""
 
     def __init__(self, search: "NeighbourhoodSearch", proto_source):
         self.cp = proto_source.clone() if search.threads > 1 else proto_source
@@ -173,7 +173,7 @@ class NeighbourhoodSearch:
             return {i for d in dates for i in self.of_date[d]}
         return {i for p in people for i in self.of_person[p] if self.keys[i][1] in dates}
 
-    def _work(self, worker: _Thread, deadline: float, step_seconds: float, floor: float | None,
+    def _work(self, worker: _ModelCopy, deadline: float, step_seconds: float, floor: float | None,
               started: float, progress: Callable[[str], None] | None) -> None:
         while time.monotonic() < deadline - 0.05:
             with self.lock:
@@ -194,16 +194,16 @@ class NeighbourhoodSearch:
             proven = code == cp_model.OPTIMAL
             if value is not None and objective is not None and value <= objective + 1e-9:
                 with self.lock:
-                    base, current = version, self.version
-                    merged = list(self.values) if base != current else None
-                if merged is not None and value < objective - 1e-9:  # another thread moved on: price the merge
+                    current = self.version
+                    merged = list(self.values) if current != version else None
+                if merged is None:
+                    self._accept(new, value, version, shape, progress, started)
+                elif value < objective - 1e-9:  # another thread moved on: price the move on top of its roster
                     for i, v in new.items():
                         merged[i] = v
                     _, value, _ = worker.solve(merged, set(), cap, seed, current)
                     worker.dirty |= set(new)
-                    base = current
-                if merged is None or base == current:
-                    self._accept(new, value, base, shape, progress, started)
+                    self._accept(new, value, current, shape, progress, started)
             with self.lock:
                 shape.tried += 1
                 shape.adapt(1.1 if proven and took < 0.3 * budget else (1.0 if proven else 0.85),
@@ -237,7 +237,7 @@ class NeighbourhoodSearch:
         """Improve the roster until the time is up or the objective meets `floor` (a proven bound)."""
         started = time.monotonic()
         deadline = started + seconds
-        workers = [_Thread(self, self.model.cp) for _ in range(self.threads)]
+        workers = [_ModelCopy(self, self.model.cp) for _ in range(self.threads)]
         code, value, _ = workers[0].solve(self.values, set(), max(0.5, min(step_seconds * 5, seconds)), self.seed, 0)
         if value is None:
             return self.roster()  # the start breaks a hard rule (or could not be priced in time)

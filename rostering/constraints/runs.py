@@ -18,7 +18,7 @@ from weakref import WeakKeyDictionary
 from ..problem import Key, Problem, Slot
 from ..rules import Person, RuleValue, rule_value
 from .base import Requirement, Rule
-from .successions import _pairwise_overlapping
+from .successions import pairwise_overlapping
 
 DayTerms = tuple[tuple[Key, int], ...]
 
@@ -33,7 +33,7 @@ def one_duty_a_day(problem: Problem) -> bool:
         for slot in problem.slots:
             if not slot.shift.leader:
                 by_date.setdefault(slot.date, []).append(slot)
-        _ONE_DUTY_A_DAY[problem] = all(_pairwise_overlapping(day) for day in by_date.values())
+        _ONE_DUTY_A_DAY[problem] = all(pairwise_overlapping(day) for day in by_date.values())
     return _ONE_DUTY_A_DAY[problem]
 _CACHE: "WeakKeyDictionary[Problem, dict[str, list[DayTerms]]]" = WeakKeyDictionary()
 

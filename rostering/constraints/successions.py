@@ -16,7 +16,7 @@ from ..rules import Succession
 from .base import Requirement, Rule
 
 
-def _pairwise_overlapping(slots: list[Slot]) -> bool:
+def pairwise_overlapping(slots: list[Slot]) -> bool:
     spans = [s.intervals() for s in slots]
     return all(any(a0 < b1 and b0 < a1 for a0, a1 in x for b0, b1 in y)
                for i, x in enumerate(spans) for y in spans[i + 1:])
@@ -45,7 +45,7 @@ class ForbiddenSuccessions(Rule):
                 after = [problem.slot_at[(following, s)] for s in nexts if (following, s) in problem.slot_at]
                 if not before or not after:
                     continue
-                if _pairwise_overlapping(before) and _pairwise_overlapping(after):
+                if pairwise_overlapping(before) and pairwise_overlapping(after):
                     blocks = [(before, after)]
                 else:
                     blocks = [([a], [b]) for a in before for b in after]
