@@ -60,7 +60,7 @@ def test_month_sheet_is_print_ready(tmp_path, rules, december):
     assert int(ws.page_setup.paperSize) == 9  # A4
     assert ws.page_setup.orientation == "portrait"  # nine columns still fit portrait A4
     assert ws.sheet_properties.pageSetUpPr.fitToPage
-    assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+    assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 1  # a month prints on one sheet
     assert ws.print_title_rows == "$2:$2"
     assert ws.freeze_panes == "B3"
     assert header_row(ws)[:4] == ["日期", "星期", "类别", "带班领导"]

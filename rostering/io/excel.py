@@ -146,13 +146,14 @@ def style_cells(ws, rows: range, cols: range, *, border=GRID, fill=None, font=No
                 cell.alignment = align
 
 
-def set_print(ws, *, landscape: bool, title_rows: str | None, last_col: int, last_row: int, locale: str) -> None:
-    """A4, fit to one page wide, any number of pages tall, centred, numbered pages."""
+def set_print(ws, *, landscape: bool, title_rows: str | None, last_col: int, last_row: int, locale: str,
+              one_page: bool = False) -> None:
+    """A4, fit to one page wide, any number of pages tall (one with `one_page`), centred, numbered pages."""
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
+    ws.page_setup.fitToHeight = 1 if one_page else 0
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.5
     ws.page_margins.top, ws.page_margins.bottom = 0.6, 0.7
@@ -342,7 +343,7 @@ def write_roster_sheet(ws, roster: Roster, problem: Problem) -> None:
 
     ws.freeze_panes = ws.cell(header_row + 1, 2)
     set_print(ws, landscape=total_width > PORTRAIT_MAX_WIDTH, title_rows=f"{header_row}:{header_row}",
-              last_col=ncol, last_row=row, locale=loc)
+              last_col=ncol, last_row=row, locale=loc, one_page=len(problem.days) <= 31)  # a month is posted as one sheet
 
 
 def wrapped_lines(text: str, width: float) -> int:
