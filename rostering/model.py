@@ -35,6 +35,10 @@ class RosterModel:
         self.x: dict[Key, cp_model.IntVar] = {
             key: self.cp.new_bool_var(f"x[{key[0]}|{key[1].isoformat()}|{key[2]}]")
             for key in keys if key[0] in self.people}
+        self.day_vars: dict[tuple[str, object], list[cp_model.IntVar]] = defaultdict(list)  # (person, date) ->
+        for key, var in self.x.items():
+            self.day_vars[key[0], key[1]].append(var)
+        self.day_sums: dict[tuple[str, object], cp_model.IntVar] = {}
         self.penalties: list[tuple[int, cp_model.LinearExprT, Requirement]] = []  # weight × expression
         self.fairness_terms: list[tuple[int, cp_model.IntVar]] = []
         self.explain = explain
@@ -47,7 +51,7 @@ class RosterModel:
             self.add_any_count(req)
             return
         const = req.const if const is None else const
-        terms = [(self.x[k], c) for k, c in (req.terms if terms is None else terms) if k in self.x]
+        terms = self._terms([(k, c) for k, c in (req.terms if terms is None else terms) if k in self.x])
         low = const + sum(c for _, c in terms if c < 0)
         high = const + sum(c for _, c in terms if c > 0)
         if (req.lo is None or low >= req.lo) and (req.hi is None or high <= req.hi):
@@ -61,6 +65,37 @@ class RosterModel:
             self._add_hard(req, expr, low, high)
         else:
             self._add_soft(req, expr, low, high)
+
+    def _terms(self, keyed: list[tuple[Key, int]]) -> list[tuple[cp_model.IntVar, int]]:
+        """Variables and coefficients, with every whole day of one person summed into one variable.
+
+        Rules over working days (runs, weekends, day-long windows) name every duty of a day;
+        one `day_sum` per person and date replaces those terms, so a week-long window over 32
+        shift types holds 7 terms instead of 224 and CP-SAT's presolve and LP stay small."""
+        if len(keyed) < 4:
+            return [(self.x[k], c) for k, c in keyed]
+        groups: dict[tuple[str, object], list[tuple[Key, int]]] = {}
+        for k, c in keyed:
+            groups.setdefault((k[0], k[1]), []).append((k, c))
+        if len(groups) == 1:  # one day alone (at most one duty a day, …) stays a plain clique
+            return [(self.x[k], c) for k, c in keyed]
+        out = []
+        for day, members in groups.items():
+            coef = members[0][1]
+            if len(members) > 1 and len(members) == len(self.day_vars[day]) and all(c == coef for _, c in members):
+                out.append((self.day_sum(*day), coef))
+            else:
+                out += [(self.x[k], c) for k, c in members]
+        return out
+
+    def day_sum(self, name: str, day) -> cp_model.IntVar:
+        """The number of duties `name` holds on `day`, as one variable."""
+        if (name, day) not in self.day_sums:
+            duties = self.day_vars[name, day]
+            total = self.cp.new_int_var(0, len(duties), f"day[{name}|{day.isoformat()}]")  # presolve narrows it
+            self.cp.add(total == cp_model.LinearExpr.sum(duties))
+            self.day_sums[name, day] = total
+        return self.day_sums[name, day]
 
     def _add_soft_single(self, req: Requirement, term, const: int) -> None:
         """A soft requirement on one assignment costs f(0) + (f(1) − f(0))·x: no slack variable needed.
