@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from ortools.sat.python import cp_model
 
 from .constraints import Fairness, rules_for
+from .gc_paused import gc_paused
 from .model import build_model
 from .problem import Problem
 from .roster import Assignment, Roster
@@ -148,7 +149,8 @@ def level_loads(problem: Problem, roster: Roster, seconds: float, workers: int, 
         return roster
     if not any(isinstance(r, Coverage) for r in rules):
         return roster
-    requirements = [req for rule in rules for req in rule.requirements(problem)]
+    with gc_paused():
+        requirements = [req for rule in rules for req in rule.requirements(problem)]
     chosen_keys, kept = roster.keys, []
     deadline = time.monotonic() + seconds
     parts = independent_parts(problem, requirements)

@@ -12,6 +12,7 @@ from ortools.sat.python import cp_model
 from .constraints import Fairness, Requirement, Rule
 from .constraints.base import AnyCount
 from .constraints.coverage import Coverage
+from .gc_paused import gc_paused
 from .problem import Key, Problem
 
 GroupKey = tuple
@@ -103,8 +104,8 @@ class RosterModel:
         (An on/off request, or a slot with one possible person left: the same LP as a slack, with
         fewer variables.)"""
         var, coef = term
-        miss = [req.excess(const), req.excess(const + coef)]
-        self.penalties.append((req.weight, miss[0] + (miss[1] - miss[0]) * var, req))  # type: ignore[arg-type]
+        without, with_one = req.costs_of_one(const, coef)
+        self.penalties.append((1, without + (with_one - without) * var, req))
 
     def add_any_count(self, req) -> None:
         """A requirement counting key groups with any assignment (`AnyCount`: weekends worked, …).
@@ -255,15 +256,16 @@ def pool_spread_floor(problem: Problem, names: list[str], seconds: float = 1.0) 
 def build_model(problem: Problem, rules: list[Rule], fairness: Fairness | None, explain: bool = False,
                 people: set[str] | None = None, requirements: list[Requirement] | None = None) -> RosterModel:
     """The model of `rules`; with `people` and their `requirements`, of one independent part."""
-    model = RosterModel(problem, explain=explain, people=people)
-    if requirements is None:
+    with gc_paused():
+        model = RosterModel(problem, explain=explain, people=people)
+        if requirements is None:
+            for rule in rules:
+                rule.post(model)
+        else:
+            for req in requirements:
+                model.add(req)
         for rule in rules:
-            rule.post(model)
-    else:
-        for req in requirements:
-            model.add(req)
-    for rule in rules:
-        rule.tighten(model)
-    if fairness is not None and fairness.weight > 0:
-        model.add_fairness(fairness.weight, demand_is_fixed=any(isinstance(r, Coverage) for r in rules))
+            rule.tighten(model)
+        if fairness is not None and fairness.weight > 0:
+            model.add_fairness(fairness.weight, demand_is_fixed=any(isinstance(r, Coverage) for r in rules))
     return model

@@ -14,9 +14,13 @@ roster by roster-shaped neighbourhoods (`neighbourhoods.py`) instead of one whol
 from __future__ import annotations
 
 import time
+from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from typing import Callable
 
-from .constraints import rules_for
+from .constraints import Requirement, rules_for
+from .constraints.base import AnyCount
+from .gc_paused import gc_paused
 from .model import RosterModel, build_model
 from .problem import Problem
 from .roster import Assignment, Roster
@@ -58,6 +62,19 @@ def solve_feasible_first(problem: Problem, time_limit: float = 30.0, workers: in
     return result
 
 
+PERSON_PARAMETERS = {"max_presolve_iterations": 1, "symmetry_level": 0, "cp_model_probing_level": 0}
+"""One person's model is solved in a fraction of a second, and a full presolve took most of it
+(Curtois & Qu Instance24: 1.2 s of 1.3 s per person; with one light presolve pass 0.4 s;
+Instance23: 0.17 s; priced schedules as good within the same time)."""
+LOCAL_SEARCH_PARAMETERS = dict(PERSON_PARAMETERS, use_ls_only=True)
+"""When a person's share of the time is short: local search alone, on one core, while the next
+person's model is built on the other. It found a valid schedule of an Instance23 person in
+0.15 s where the complete search on one worker found none in 6 s, and priced ones as good as
+two workers' search in the same time; person by person went from 65 s to 55 s there."""
+MODEL_SECONDS_PER_VARIABLE = 70e-6  # building a whole model: 61–78 µs a variable on Curtois & Qu Instance20–23
+MIN_PRICED_SECONDS = 0.25  # below this, a priced search from nothing rarely finds a schedule (Instance23)
+
+
 def person_by_person(problem: Problem, time_limit: float, workers: int = 1, seed: int = 0) -> Roster | None:
     """A first roster built one person at a time, each person's best given the people placed before.
 
@@ -65,57 +82,158 @@ def person_by_person(problem: Problem, time_limit: float, workers: int = 1, seed
     targets, requests — are soft): then any choice per person keeps the roster valid, and each
     person's model is small however long the range. Soft rules shared with others count the
     people already placed as constants, so later people fill what earlier ones left open.
+    While one person is solved (CP-SAT lets go of Python meanwhile), the next person's own
+    rules are posted in a second thread: on Curtois & Qu Instance23 that was a third of the time.
     None when some hard rule ties several people, or a person has no valid schedule in time."""
     from ortools.sat.python import cp_model
     started = time.monotonic()
-    rules = rules_for(problem)
-    requirements = [req for rule in rules for req in rule.requirements(problem)]
-    own: dict[str, list[tuple[int, tuple]]] = {}  # person -> (requirement index, that person's terms)
+    with gc_paused(), ThreadPoolExecutor(1) as builder:
+        parts = _PersonModels(problem)
+        if parts.own is None:
+            return None
+        chosen: list[Assignment] = []
+        names = [p.name for p in problem.people if p.name in parts.own]
+        misses = 0  # people in a row whose priced search found nothing in their share of the time
+        overhead = 0.0  # time a person takes outside priced search, a running mean weighing recent people most
+        upcoming = builder.submit(parts.own_part, names[0]) if names else None
+        for i, name in enumerate(names):
+            began = time.monotonic()
+            model, priced, prices = upcoming.result()
+            prices = prices + parts.add_shared(name, model)
+            price = [cp_model.LinearExpr.weighted_sum(priced, prices)] if priced else []
+            model.finish(price)
+            if i + 1 < len(names):  # after this person's Python work, which would otherwise wait on it
+                upcoming = builder.submit(parts.own_part, names[i + 1])
+            # this person's share of the time for priced search: what is left, less the time each
+            # person takes besides it (building, finding any valid schedule), shared evenly
+            remaining = len(names) - i
+            share = (time_limit - (began - started) - overhead * remaining) / remaining
+            searched = 0.0
+            found = False
+            if misses < 2 and share >= MIN_PRICED_SECONDS:
+                solver = _parameters(share, workers, seed, PERSON_PARAMETERS)
+                found = solver.solve(model.cp) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+                searched = solver.wall_time
+                misses = 0 if found else misses + 1  # twice running in vain: stop trying
+            if not found:  # any valid schedule, then priced from there with what is left of the share
+                model.cp.clear_objective()
+                solver = _parameters(max(10.0, share * 3), 1, seed, LOCAL_SEARCH_PARAMETERS)
+                if solver.solve(model.cp) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                    return None
+                rest = share - searched  # finding a valid schedule is part of the overhead the share leaves out
+                if rest > 0.1:
+                    for var in model.x.values():
+                        model.cp.add_hint(var, solver.boolean_value(var))
+                    model.finish(price)
+                    repriced = _parameters(rest, 1, seed, LOCAL_SEARCH_PARAMETERS)
+                    if repriced.solve(model.cp) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                        solver = repriced
+                    searched += repriced.wall_time
+            taken = {key for key, var in model.x.items() if solver.boolean_value(var)}
+            chosen += [Assignment(d, s, p) for (p, d, s) in taken]
+            parts.place(name, taken)
+            besides = time.monotonic() - began - min(searched, max(share, 0.0))  # overrun counts as overhead
+            overhead = besides if i == 0 else 0.7 * overhead + 0.3 * besides
+    return Roster(problem.start, problem.end, chosen, {"organization": problem.rules.organization})
+
+
+class _PersonModels:
+    """The rules split by person, and each person's model with what the people placed before add."""
+
+    def __init__(self, problem: Problem):
+        self.problem = problem
+        self.rules = rules_for(problem)
+        self.requirements = [req for rule in self.rules for req in rule.requirements(problem)]
+        self.own, shared = _split_by_person(problem, self.requirements)
+        self.placed = [0] * len(self.requirements)  # what the people placed so far add to each requirement
+        self.alone: dict[str, list[tuple[int, tuple]]] = {}  # requirements naming this person only
+        self.priced: dict[str, list[tuple[int, tuple]]] = {}  # shared, soft, on one assignment of the person
+        self.shared: dict[str, list[tuple[int, tuple]]] = {}  # other shared requirements
+        for name, items in (self.own or {}).items():
+            for n, terms in items:
+                kind = self.alone if n not in shared else self.priced if self._on_one(n, terms) else self.shared
+                kind.setdefault(name, []).append((n, terms))
+        self.prices: dict[int, dict[int, int]] = {}  # requirement -> coefficient -> price of one assignment
+
+    def _on_one(self, n: int, terms: tuple) -> bool:
+        return self.requirements[n].weight is not None and len(terms) == 1 \
+            and not isinstance(self.requirements[n], AnyCount)
+
+    def own_part(self, name: str) -> tuple[RosterModel, list, list[int]]:
+        """The person's model with the rules no one else's choice changes; the assignments
+        priced by soft rules (first those naming the person alone, then the shared ones), and
+        the prices of the first."""
+        model = RosterModel(self.problem, people={name})
+        priced, prices = [], []
+        for n, terms in self.alone.get(name, ()):
+            if self._on_one(n, terms):
+                (key, coef), = terms
+                priced.append(model.x[key])
+                prices.append(self._price(n, coef))
+            else:
+                model.add(self.requirements[n], terms)
+        priced += [model.x[key] for _, ((key, _),) in self.priced.get(name, ())]
+        for rule in self.rules:
+            rule.tighten(model)
+        return model, priced, prices
+
+    def add_shared(self, name: str, model: RosterModel) -> list[int]:
+        """The rules shared with others, counting what the people placed so far add; the
+        prices of the person's shared priced assignments, in `own_part`'s order."""
+        for n, terms in self.shared.get(name, ()):
+            model.add(self.requirements[n], terms, self.requirements[n].const + self.placed[n])
+        return [self._price(n, coef) for n, ((_, coef),) in self.priced.get(name, ())]
+
+    def _price(self, n: int, coef: int) -> int:
+        """What one assignment of `coef` adds to soft requirement n's cost, given what is placed."""
+        known = self.prices.get(n)
+        if known is None:
+            known = self.prices[n] = {}
+        price = known.get(coef)
+        if price is None:
+            without, with_one = self.requirements[n].costs_of_one(self.requirements[n].const + self.placed[n], coef)
+            price = known[coef] = with_one - without
+        return price
+
+    def place(self, name: str, taken: set) -> None:
+        for n, terms in self.priced.get(name, []) + self.shared.get(name, []):
+            added = sum(coef for key, coef in terms if key in taken)
+            if added:
+                self.placed[n] += added
+                self.prices.pop(n, None)
+
+
+def _split_by_person(problem: Problem, requirements: list[Requirement]
+                     ) -> tuple[dict[str, list[tuple[int, tuple]]] | None, set[int]]:
+    """Per person, (requirement index, that person's terms) for every requirement naming them;
+    and the indexes of requirements naming several people.
+
+    Only candidate assignments count: a requirement on none of them that holds as it stands
+    (eligibility, hard leave: the model has no variable there) is left out. None when a hard
+    requirement ties several people, a count of groups spans people (its constant cannot
+    carry what others placed), or a hard requirement is broken whatever anyone does."""
+    candidate = problem.key_order
+    own: dict[str, list[tuple[int, tuple]]] = {}
+    shared: set[int] = set()
     for n, req in enumerate(requirements):
         split: dict[str, list] = {}
         for key, coef in req.terms:
-            split.setdefault(key[0], []).append((key, coef))
-        people = set(split) | {key[0] for key in req.keys()}
-        if req.weight is None and len(people) > 1:
-            return None
+            if key in candidate:
+                split.setdefault(key[0], []).append((key, coef))
+        people = set(split)
+        if isinstance(req, AnyCount):
+            people |= {key[0] for key in req.keys() if key in candidate}
+        if not people:
+            if req.weight is None and req.excess(req.const):
+                return None, shared
+            continue
+        if len(people) > 1:
+            if req.weight is None or isinstance(req, AnyCount):
+                return None, shared
+            shared.add(n)
         for name in people:
             own.setdefault(name, []).append((n, tuple(split.get(name, ()))))
-    placed = [0] * len(requirements)  # what the people placed so far add to each requirement
-    chosen: list[Assignment] = []
-    names = [p.name for p in problem.people if p.name in own]
-    misses = 0  # people in a row whose priced search found nothing in their share of the time
-    for i, name in enumerate(names):
-        model = RosterModel(problem, people={name})
-        for n, terms in own[name]:
-            model.add(requirements[n], terms, requirements[n].const + placed[n])
-        for rule in rules:
-            rule.tighten(model)
-        model.finish()
-        share = max(0.2, (time_limit - (time.monotonic() - started)) / (len(names) - i))
-        solver = _parameters(share, workers, seed)
-        if misses >= 2 or solver.solve(model.cp) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            # no priced schedule in time (twice running: stop trying): any valid one, then price it if time allows
-            misses += 1
-            began = time.monotonic()
-            model.cp.clear_objective()
-            solver = _parameters(max(10.0, share * 3), workers, seed)
-            if solver.solve(model.cp) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                return None
-            rest = share - (time.monotonic() - began)  # pricing gets what is left of this person's share
-            if rest > 0.1:
-                for var in model.x.values():
-                    model.cp.add_hint(var, solver.boolean_value(var))
-                model.finish()
-                priced = _parameters(rest, workers, seed)
-                if priced.solve(model.cp) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                    solver = priced
-        else:
-            misses = 0
-        taken = {key for key, var in model.x.items() if solver.boolean_value(var)}
-        chosen += [Assignment(d, s, p) for (p, d, s) in taken]
-        for n, terms in own[name]:
-            placed[n] += sum(coef for key, coef in terms if key in taken)
-    return Roster(problem.start, problem.end, chosen, {"organization": problem.rules.organization})
+    return own, shared
 
 
 def solve_in_neighbourhoods(problem: Problem, time_limit: float = 60.0, workers: int = 1, seed: int = 0,
@@ -133,8 +251,12 @@ def solve_in_neighbourhoods(problem: Problem, time_limit: float = 60.0, workers:
     from .neighbourhoods import NeighbourhoodSearch
     started = time.monotonic()
     start, bound = None, None
+    improve = True  # the neighbourhoods get time after the first roster
     if len(problem.keys) >= min_keys:  # a valid roster first: most of the time may go to it
         start = person_by_person(problem, time_limit * 0.8, max(2, workers), seed)
+        # the neighbourhoods need the whole model built: not worth it when that takes most of what is left
+        # (and pricing the first roster by `check` takes a few seconds too: Instance23 5 s)
+        improve = len(problem.keys) * MODEL_SECONDS_PER_VARIABLE < 0.15 * time_limit
     if start is None:
         first = solve(problem, time_limit=max(0.5, time_limit * first_share), workers=workers, seed=seed, parameters=parameters,
                       progress=progress, explain=False, **options)
@@ -144,7 +266,7 @@ def solve_in_neighbourhoods(problem: Problem, time_limit: float = 60.0, workers:
         start, bound = first.roster, first.bound
         if first.status is Status.OPTIMAL:
             return first
-    if bound is None and time.monotonic() - started > time_limit * 0.95:  # the first roster took all the time
+    if bound is None and (not improve or time.monotonic() - started > time_limit * 0.95):  # no time to improve
         return Result(Status.FEASIBLE, start, float(roster_cost(problem, start) or 0), 0.0,
                       time.monotonic() - started, 1)
     search = NeighbourhoodSearch(problem, start, seed=seed, threads=max(1, workers))

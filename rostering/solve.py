@@ -12,6 +12,7 @@ from typing import Callable
 from ortools.sat.python import cp_model
 
 from .constraints import Fairness, rules_for
+from .gc_paused import gc_paused
 from .i18n import t
 from .model import RosterModel, build_model
 from .problem import Problem
@@ -133,8 +134,9 @@ def solve(problem: Problem, time_limit: float = 30.0, workers: int = 1, seed: in
             return Result(Status.OPTIMAL, hint, proven, proven, time.monotonic() - started, 1)
     fairness = Fairness(problem.rules.fairness.weight)
     rules = rules_for(problem)
-    requirements = [req for rule in rules for req in rule.requirements(problem)]
-    parts = independent_parts(problem, requirements)
+    with gc_paused():
+        requirements = [req for rule in rules for req in rule.requirements(problem)]
+        parts = independent_parts(problem, requirements)
     status, chosen, objective, bound, solutions, has_objective = Status.OPTIMAL, [], 0.0, 0.0, 0, False
     for i, (people, reqs) in enumerate(parts):
         model = build_model(problem, rules, fairness, people=people, requirements=reqs)

@@ -102,3 +102,49 @@ def test_solve_in_neighbourhoods_reports_the_bound_and_proves_when_it_meets_it()
     assert result.bound <= result.objective
     big = solve_in_neighbourhoods(p, time_limit=10, workers=2, min_keys=0, first_share=0.3, rolling=False)
     assert big.found and big.objective == price(p, big.roster)  # started person by person
+
+
+def test_the_split_by_person_keeps_what_a_person_model_needs():
+    """Cover is shared, and only soft rules are; each person's terms are their own candidate
+    assignments; a requirement on no candidate that holds as it stands is left out."""
+    from rostering.constraints import Requirement, rules_for
+    from rostering.search import _split_by_person
+    p = problem()
+    ineligible = Requirement("eligibility", ((("Z", START, "E"), 1),), hi=0)  # no variable there: nothing to post
+    requirements = [req for rule in rules_for(p) for req in rule.requirements(p)] + [ineligible]
+    own, shared = _split_by_person(p, requirements)
+    assert set(own) == {"A", "B", "C"}
+    assert all(requirements[n].weight is not None for n in shared)
+    cover = [n for n, req in enumerate(requirements) if req.rule == "cover_target"]
+    assert cover and set(cover) <= shared
+    candidates = set(p.keys)
+    for name, items in own.items():
+        for n, terms in items:
+            assert all(key[0] == name and key in candidates for key, _ in terms)
+    listed = {n for items in own.values() for n, _ in items}
+    assert len(requirements) - 1 not in listed
+    assert any(requirements[n].rule == "runs" for n, _ in own["A"])
+
+
+def test_the_split_by_person_declines_a_hard_rule_broken_whatever_anyone_does():
+    from rostering.constraints import Requirement
+    from rostering.search import _split_by_person
+    p = problem()
+    nobody = Requirement("coverage", ((("Z", START, "E"), 1),), lo=1)  # no such candidate: it can never hold
+    assert _split_by_person(p, [nobody])[0] is None
+    soft = Requirement("cover_target", ((("Z", START, "E"), 1),), lo=1, weight=5)
+    assert _split_by_person(p, [soft]) == ({}, set())  # a constant cost: nothing to choose
+
+
+def test_a_shared_price_follows_what_the_people_placed_so_far_add():
+    """The price of taking a slot falls once someone placed earlier fills it."""
+    from rostering.search import _PersonModels
+    p = problem()
+    parts = _PersonModels(p)
+    slot = ("A", START, "E")
+    n = next(n for n, ((key, _),) in parts.priced["A"] if key == slot
+             and parts.requirements[n].lo is not None)
+    empty = parts._price(n, 1)
+    assert empty == -100  # one under-covered E shift less
+    parts.place("B", {("B", START, "E")})
+    assert parts._price(n, 1) == 0  # B holds it now: A taking it too changes nothing below the need

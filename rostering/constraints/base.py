@@ -49,6 +49,10 @@ class Requirement:
             return value - self.hi
         return 0
 
+    def costs_of_one(self, const: int, coef: int) -> tuple[int, int]:
+        """A soft requirement's cost without and with one assignment of `coef`, the rest summing to `const`."""
+        return self.weight * self.excess(const), self.weight * self.excess(const + coef)  # type: ignore[operator]
+
 
 @dataclass(frozen=True)
 class AnyCount(Requirement):
