@@ -150,7 +150,7 @@ def level_loads(problem: Problem, roster: Roster, seconds: float, workers: int, 
     if not any(isinstance(r, Coverage) for r in rules):
         return roster
     with gc_paused():
-        requirements = [req for rule in rules for req in rule.requirements(problem)]
+        requirements = [req for rule in rules for req in rule.model_requirements(problem)]
     chosen_keys, kept = roster.keys, []
     deadline = time.monotonic() + seconds
     parts = independent_parts(problem, requirements)

@@ -143,7 +143,7 @@ class _PersonModels:
     def __init__(self, problem: Problem):
         self.problem = problem
         self.rules = rules_for(problem)
-        self.requirements = [req for rule in self.rules for req in rule.requirements(problem)]
+        self.requirements = [req for rule in self.rules for req in rule.model_requirements(problem)]
         self.own, shared = _split_by_person(problem, self.requirements)
         self.placed = [0] * len(self.requirements)  # what the people placed so far add to each requirement
         self.alone: dict[str, list[tuple[int, tuple]]] = {}  # requirements naming this person only

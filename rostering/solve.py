@@ -135,7 +135,7 @@ def solve(problem: Problem, time_limit: float = 30.0, workers: int = 1, seed: in
     fairness = Fairness(problem.rules.fairness.weight)
     rules = rules_for(problem)
     with gc_paused():
-        requirements = [req for rule in rules for req in rule.requirements(problem)]
+        requirements = [req for rule in rules for req in rule.model_requirements(problem)]
         parts = independent_parts(problem, requirements)
     status, chosen, objective, bound, solutions, has_objective = Status.OPTIMAL, [], 0.0, 0.0, 0, False
     for i, (people, reqs) in enumerate(parts):

@@ -96,8 +96,12 @@ class Rule:
     def name(self, locale: str) -> str:
         return t(f"rule_{self.family}", locale)
 
+    def model_requirements(self, problem: Problem) -> Iterator[Requirement]:
+        """The requirements the CP-SAT face needs: all of them, unless its variables already keep one."""
+        return self.requirements(problem)
+
     def post(self, model: "RosterModel") -> None:
-        for req in self.requirements(model.problem):
+        for req in self.model_requirements(model.problem):
             model.add(req)
 
     def tighten(self, model: "RosterModel") -> None:

@@ -32,6 +32,12 @@ class Eligibility(Rule):
                                   params=(("person", p.name), ("date", slot.date.isoformat()),
                                           ("shift", shift.id), ("why", why)))
 
+    def model_requirements(self, problem: Problem):
+        """None: the model has a variable only where a person is eligible (`Problem.candidates`).
+
+        (Listing them cost Curtois & Qu Instance24 half a million requirements the model drops.)"""
+        return iter(())
+
     def check(self, roster: Roster, problem: Problem) -> list[Violation]:
         out = super().check(roster, problem)
         loc, name = problem.locale, self.name(problem.locale)

@@ -23,3 +23,7 @@ class Unavailable(Rule):
                                   fix="v_unavailable_fix",
                                   params=(("person", name), ("date", slot.date.isoformat()),
                                           ("reason", u.reason or "—")))
+
+    def model_requirements(self, problem: Problem):
+        """Soft leave only: the model has no variable where hard leave keeps a person away (`Problem.candidates`)."""
+        return (req for req in self.requirements(problem) if req.weight is not None)
