@@ -218,7 +218,7 @@ def markdown(rows: list[dict], known: dict, note: str) -> str:
         ub, gurobi = known.get(row["instance"], (None, None))
         objective = row.get("objective")
         gap = f"{100 * (objective - ub) / ub:.2f}" if objective is not None and ub else "–"
-        fmt = lambda v: "–" if v is None else f"{v:g}"  # noqa: E731
+        fmt = lambda v: "–" if v is None else f"{v:.0f}" if float(v).is_integer() else f"{v:g}"  # noqa: E731
         lines.append(f"| {row['instance']} | {fmt(objective)} | {fmt(ub)} | {gap} | {fmt(row.get('bound'))} | "
                      f"{row['status']} | {row['seconds']:.1f} | {fmt(gurobi)} |")
     return "\n".join(lines) + "\n"

@@ -119,7 +119,9 @@ def person_by_person(problem: Problem, time_limit: float, workers: int = 1, seed
                 model.cp.clear_objective()
                 solver = _parameters(max(10.0, share * 3), 1, seed, LOCAL_SEARCH_PARAMETERS)
                 if solver.solve(model.cp) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                    return None
+                    solver = _parameters(max(10.0, share * 3), workers, seed, PERSON_PARAMETERS)  # complete search
+                    if solver.solve(model.cp) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                        return None  # no valid schedule for this person (or none found in time)
                 rest = share - searched  # finding a valid schedule is part of the overhead the share leaves out
                 if rest > 0.1:
                     for var in model.x.values():
