@@ -36,7 +36,7 @@ class RosterModel:
         self.x: dict[Key, cp_model.IntVar] = {
             key: self.cp.new_bool_var(f"x[{key[0]}|{key[1].isoformat()}|{key[2]}]")
             for key in keys if key[0] in self.people}
-        self.day_vars: dict[tuple[str, object], list[cp_model.IntVar]] = defaultdict(list)  # (person, date) ->
+        self.day_vars: dict[tuple[str, object], list[cp_model.IntVar]] = defaultdict(list)  # (person, date) -> duties
         for key, var in self.x.items():
             self.day_vars[key[0], key[1]].append(var)
         self.day_sums: dict[tuple[str, object], cp_model.IntVar] = {}
