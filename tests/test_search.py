@@ -148,3 +148,10 @@ def test_a_shared_price_follows_what_the_people_placed_so_far_add():
     assert empty == -100  # one under-covered E shift less
     parts.place("B", {("B", START, "E")})
     assert parts._price(n, 1) == 0  # B holds it now: A taking it too changes nothing below the need
+
+
+def test_person_by_person_declines_when_a_person_has_no_valid_schedule():
+    """B must work more minutes than the fortnight holds: neither local nor complete search finds a schedule."""
+    impossible = RULES.replace("min_minutes: 1920", "min_minutes: 99999")
+    p = Problem(rules_from(impossible), START, END)
+    assert person_by_person(p, time_limit=5, workers=1) is None
