@@ -40,6 +40,7 @@ class RosterModel:
         for key, var in self.x.items():
             self.day_vars[key[0], key[1]].append(var)
         self.day_sums: dict[tuple[str, object], cp_model.IntVar] = {}
+        self.any_flags: dict[tuple, cp_model.IntVar] = {}  # key group -> whether any of it is assigned
         self.penalties: list[tuple[int, cp_model.LinearExprT, Requirement]] = []  # weight × expression
         self.fairness_terms: list[tuple[int, cp_model.IntVar]] = []
         self.explain = explain
@@ -110,20 +111,25 @@ class RosterModel:
     def add_any_count(self, req) -> None:
         """A requirement counting key groups with any assignment (`AnyCount`: weekends worked, …).
 
-        Each group gets a boolean equal to the OR of its keys; the count is then posted like `add`."""
-        flags = []
-        for group in req.groups:
+        Each group gets a boolean equal to the OR of its keys (one per group, shared by every
+        requirement naming it); the weighted count is then posted like `add`."""
+        terms = []
+        for group, coef in zip(req.groups, req.coefficients()):
             present = [self.x[k] for k in group if k in self.x]
             if len(present) == 1:
-                flags.append(present[0])
+                terms.append((present[0], coef))
             elif present:
-                flag = self.cp.new_bool_var(f"any[{req.rule}|{'/'.join(req.people)}|{group[0][1]}]")
-                self.cp.add_max_equality(flag, present)
-                flags.append(flag)
-        low, high = req.const, req.const + len(flags)
+                if group not in self.any_flags:
+                    flag = self.cp.new_bool_var(f"any[{req.rule}|{'/'.join(req.people)}|{group[0][1]}]")
+                    self.cp.add_max_equality(flag, present)
+                    self.any_flags[group] = flag
+                terms.append((self.any_flags[group], coef))
+        low = req.const + sum(c for _, c in terms if c < 0)
+        high = req.const + sum(c for _, c in terms if c > 0)
         if (req.lo is None or low >= req.lo) and (req.hi is None or high <= req.hi):
             return
-        expr = sum(flags) + req.const if flags else req.const
+        expr = cp_model.LinearExpr.weighted_sum([v for v, _ in terms], [c for _, c in terms]) + req.const \
+            if terms else req.const
         if req.weight is None:
             self._add_hard(req, expr, low, high)
         else:

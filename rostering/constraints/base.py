@@ -56,12 +56,17 @@ class Requirement:
 
 @dataclass(frozen=True)
 class AnyCount(Requirement):
-    """A count of key groups in which at least one key is assigned (a weekend worked, a day worked)."""
+    """A count of key groups in which at least one key is assigned (a weekend worked, a day worked),
+    each group weighted by its coefficient in `signs` (all 1 when empty)."""
 
     groups: tuple[tuple[Key, ...], ...] = ()
+    signs: tuple[int, ...] = ()
+
+    def coefficients(self) -> tuple[int, ...]:
+        return self.signs or (1,) * len(self.groups)
 
     def value(self, assigned: set[Key]) -> int:
-        return self.const + sum(1 for g in self.groups if any(k in assigned for k in g))
+        return self.const + sum(c for g, c in zip(self.groups, self.coefficients()) if any(k in assigned for k in g))
 
     def keys(self) -> Iterator[Key]:
         return (k for g in self.groups for k in g)

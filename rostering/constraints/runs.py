@@ -7,7 +7,8 @@
 A run that touches the first or last date may be shorter than the minimum: what happens
 outside the range is not known here (this is also how the published Curtois & Qu bounds
 are computed). A day counts as worked when the person holds a duty that day (leader tiers
-aside); the counts are exact whenever a person holds at most one duty a day.
+aside): a plain count of duties where every date's duties overlap (at most one a day), else
+whether any is held (`AnyCount`), so two duties on one date are one working day.
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from weakref import WeakKeyDictionary
 
 from ..problem import Key, Problem, Slot
 from ..rules import Person, RuleValue, rule_value
-from .base import Requirement, Rule
+from .base import AnyCount, Requirement, Rule
 from .successions import pairwise_overlapping
 
 DayTerms = tuple[tuple[Key, int], ...]
@@ -61,10 +62,6 @@ def personal(person: Person, field: str, default: RuleValue | None) -> tuple[int
     return (None if value is None else int(value)), weight
 
 
-def negated(terms: DayTerms) -> DayTerms:
-    return tuple((k, -c) for k, c in terms)
-
-
 @dataclass
 class Runs(Rule):
     family = "runs"
@@ -73,17 +70,18 @@ class Runs(Rule):
         days = [d.date for d in problem.days]
         settings = problem.rules.rules
         by_day = duty_days(problem)
+        by_date = not one_duty_a_day(problem)  # two duties on one date are still one working day
         for person in problem.people:
             worked = by_day[person.name]
             longest = personal(person, "max_consecutive_days", None)
             shortest = personal(person, "min_consecutive_days", settings.min_consecutive_days)
             rest = personal(person, "min_consecutive_days_off", settings.min_consecutive_days_off)
             if longest[0] is not None:
-                yield from self._at_most(person.name, days, worked, *longest)
+                yield from self._at_most(person.name, days, worked, *longest, by_date=by_date)
             if shortest[0] is not None and shortest[0] > 1:
-                yield from self._no_short_runs(person.name, days, worked, *shortest, working=True)
+                yield from self._no_short_runs(person.name, days, worked, *shortest, working=True, by_date=by_date)
             if rest[0] is not None and rest[0] > 1:
-                yield from self._no_short_runs(person.name, days, worked, *rest, working=False)
+                yield from self._no_short_runs(person.name, days, worked, *rest, working=False, by_date=by_date)
 
     def tighten(self, model) -> None:
         """Hard minimum runs also in the start/end form of unit commitment's minimum up/down times.
@@ -123,18 +121,19 @@ class Runs(Rule):
                 if down:
                     model.cp.add(sum(ends[max(1, d - down + 1):d + 1]) <= 1 - on[d])
 
-    def _at_most(self, name: str, days: list[date], worked: list[DayTerms], limit: int, weight: int | None):
+    def _at_most(self, name: str, days: list[date], worked: list[DayTerms], limit: int, weight: int | None,
+                 by_date: bool):
         """No limit+1 consecutive days all worked."""
         for i in range(len(days) - limit):
-            terms = tuple(t for d in worked[i:i + limit + 1] for t in d)
-            if len(terms) <= limit:
+            window = [d for d in worked[i:i + limit + 1] if d]
+            if len(window) <= limit if by_date else sum(len(d) for d in window) <= limit:
                 continue
-            yield Requirement(self.family, terms, hi=limit, weight=weight, date=days[i], people=(name,),
-                              message="v_runs_max", fix="v_consecutive_fix",
+            yield self._count([(d, 1) for d in window], by_date, hi=limit, weight=weight, date=days[i],
+                              people=(name,), message="v_runs_max", fix="v_consecutive_fix",
                               params=(("person", name), ("date", days[i].isoformat()), ("limit", limit)))
 
     def _no_short_runs(self, name: str, days: list[date], worked: list[DayTerms], least: int,
-                       weight: int | None, working: bool):
+                       weight: int | None, working: bool, by_date: bool):
         """Forbid each run of k < least days (worked, or off) that has a day of the other kind on both sides.
 
         For working runs: off(i) ∧ on(i+1..i+k) ∧ off(i+k+1) is ruled out by
@@ -142,15 +141,21 @@ class Runs(Rule):
         message, fix = ("v_runs_min", "v_runs_min_fix") if working else ("v_runs_off", "v_runs_off_fix")
         for k in range(1, least):
             for i in range(len(days) - k - 1):
-                inside = tuple(t for d in worked[i + 1:i + k + 1] for t in d)
-                sides = worked[i] + worked[i + k + 1]
-                if (working and not inside) or (not working and not (worked[i] and worked[i + k + 1])):
+                inside = [d for d in worked[i + 1:i + k + 1] if d]
+                sides = [d for d in (worked[i], worked[i + k + 1]) if d]
+                if (working and not inside) or (not working and len(sides) < 2):
                     continue  # such a run cannot happen
-                if working:
-                    terms, const = sides + negated(inside), k
-                else:
-                    terms, const = negated(sides) + inside, 2
-                yield Requirement(self.family, terms, lo=1, const=const, weight=weight, date=days[i + 1],
+                side, middle = (1, -1) if working else (-1, 1)
+                yield self._count([(d, side) for d in sides] + [(d, middle) for d in inside], by_date,
+                                  lo=1, const=k if working else 2, weight=weight, date=days[i + 1],
                                   people=(name,), message=message, fix=fix,
                                   params=(("person", name), ("date", days[i + 1].isoformat()),
                                           ("days", k), ("least", least)))
+
+    def _count(self, days: list[tuple[DayTerms, int]], by_date: bool, **fields) -> Requirement:
+        """Σ sign·on(day): on(day) is the day's duty count when a person holds at most one a day
+        (a plain linear count), else whether they hold any (an `AnyCount` over the days)."""
+        if by_date:
+            return AnyCount(self.family, (), groups=tuple(tuple(k for k, _ in d) for d, _ in days),
+                            signs=tuple(sign for _, sign in days), **fields)
+        return Requirement(self.family, tuple((k, c * sign) for d, sign in days for k, c in d), **fields)
