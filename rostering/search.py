@@ -210,7 +210,8 @@ def _split_by_person(problem: Problem, requirements: list[Requirement]
     """Per person, (requirement index, that person's terms) for every requirement naming them;
     and the indexes of requirements naming several people.
 
-    Only candidate assignments count: a requirement on none of them that holds as it stands
+    Only candidate assignments count (a shared requirement's terms are cut to them; a single
+    person's are kept whole, for the model drops the rest): a requirement on none of them that holds as it stands
     (eligibility, hard leave: the model has no variable there) is left out. None when a hard
     requirement ties several people, a count of groups spans people (its constant cannot
     carry what others placed), or a hard requirement is broken whatever anyone does."""
@@ -218,6 +219,14 @@ def _split_by_person(problem: Problem, requirements: list[Requirement]
     own: dict[str, list[tuple[int, tuple]]] = {}
     shared: set[int] = set()
     for n, req in enumerate(requirements):
+        terms = req.terms
+        if terms and not isinstance(req, AnyCount) and all(key[0] == terms[0][0][0] for key, _ in terms):
+            # one person's rule (most are): kept whole, the model drops keys it has no variable for
+            if any(key in candidate for key, _ in terms):
+                own.setdefault(terms[0][0][0], []).append((n, terms))
+            elif req.weight is None and req.excess(req.const):
+                return None, shared
+            continue
         split: dict[str, list] = {}
         for key, coef in req.terms:
             if key in candidate:

@@ -105,8 +105,8 @@ def test_solve_in_neighbourhoods_reports_the_bound_and_proves_when_it_meets_it()
 
 
 def test_the_split_by_person_keeps_what_a_person_model_needs():
-    """Cover is shared, and only soft rules are; each person's terms are their own candidate
-    assignments; a requirement on no candidate that holds as it stands is left out."""
+    """Cover is shared, and only soft rules are; each person's terms are their own (a shared
+    rule's cut to candidates); a requirement on no candidate that holds as it stands is left out."""
     from rostering.constraints import Requirement, rules_for
     from rostering.search import _split_by_person
     p = problem()
@@ -120,7 +120,8 @@ def test_the_split_by_person_keeps_what_a_person_model_needs():
     candidates = set(p.keys)
     for name, items in own.items():
         for n, terms in items:
-            assert all(key[0] == name and key in candidates for key, _ in terms)
+            assert all(key[0] == name for key, _ in terms)
+            assert n not in shared or all(key in candidates for key, _ in terms)  # shared: cut to candidates
     listed = {n for items in own.values() for n, _ in items}
     assert len(requirements) - 1 not in listed
     assert any(requirements[n].rule == "runs" for n, _ in own["A"])
