@@ -53,7 +53,10 @@ class RosterModel:
             self.add_any_count(req)
             return
         const = req.const if const is None else const
-        terms = self._terms([(k, c) for k, c in (req.terms if terms is None else terms) if k in self.x])
+        self._post(req, self._terms([(k, c) for k, c in (req.terms if terms is None else terms) if k in self.x]), const)
+
+    def _post(self, req: Requirement, terms: list[tuple[cp_model.IntVar, int]], const: int) -> None:
+        """`lo <= const + Σ coef·var <= hi`, hard or priced; nothing when no choice can break it."""
         low = const + sum(c for _, c in terms if c < 0)
         high = const + sum(c for _, c in terms if c > 0)
         if (req.lo is None or low >= req.lo) and (req.hi is None or high <= req.hi):
@@ -112,7 +115,7 @@ class RosterModel:
         """A requirement counting key groups with any assignment (`AnyCount`: weekends worked, …).
 
         Each group gets a boolean equal to the OR of its keys (one per group, shared by every
-        requirement naming it); the weighted count is then posted like `add`."""
+        requirement naming it); the weighted count is then posted like any other requirement."""
         terms = []
         for group, coef in zip(req.groups, req.coefficients()):
             present = [self.x[k] for k in group if k in self.x]
@@ -124,16 +127,7 @@ class RosterModel:
                     self.cp.add_max_equality(flag, present)
                     self.any_flags[group] = flag
                 terms.append((self.any_flags[group], coef))
-        low = req.const + sum(c for _, c in terms if c < 0)
-        high = req.const + sum(c for _, c in terms if c > 0)
-        if (req.lo is None or low >= req.lo) and (req.hi is None or high <= req.hi):
-            return
-        expr = cp_model.LinearExpr.weighted_sum([v for v, _ in terms], [c for _, c in terms]) + req.const \
-            if terms else req.const
-        if req.weight is None:
-            self._add_hard(req, expr, low, high)
-        else:
-            self._add_soft(req, expr, low, high)
+        self._post(req, terms, req.const)
 
     def _add_hard(self, req: Requirement, expr, low: int, high: int) -> None:
         lit = None
