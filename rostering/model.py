@@ -30,7 +30,6 @@ class RosterModel:
         self.problem = problem
         self.cp = cp_model.CpModel()
         self.people = people if people is not None else {p.name for p in problem.people}
-        self.candidates = set(problem.keys)
         keys = problem.keys if people is None or len(people) * 4 > len(problem.people) else sorted(
             (k for name in people for k in problem.keys_by_person.get(name, ())), key=problem.key_order.__getitem__)
         self.x: dict[Key, cp_model.IntVar] = {

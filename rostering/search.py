@@ -62,9 +62,11 @@ def solve_feasible_first(problem: Problem, time_limit: float = 30.0, workers: in
     return result
 
 
-PERSON_PARAMETERS = {"max_presolve_iterations": 1, "symmetry_level": 0, "cp_model_probing_level": 0}
+PERSON_PARAMETERS = {"max_presolve_iterations": 1, "symmetry_level": 0, "cp_model_probing_level": 0,
+                     "find_big_linear_overlap": False}
 """One person's model is solved in a fraction of a second, and a full presolve took most of it
-(Curtois & Qu Instance24: 1.2 s of 1.3 s per person; with one light presolve pass 0.4 s;
+(Curtois & Qu Instance24: 1.2 s of 1.3 s per person; with one light presolve pass 0.5 s, of
+which 0.21 s went to finding overlaps of long sums with cliques, 0.25 s without it;
 Instance23: 0.17 s; priced schedules as good within the same time)."""
 LOCAL_SEARCH_PARAMETERS = dict(PERSON_PARAMETERS, use_ls_only=True)
 """When a person's share of the time is short: local search alone, on one core, while the next

@@ -229,7 +229,7 @@ def _pin_hint_keep(model: RosterModel, problem: Problem, fixed: Roster | None, p
         for key, var in model.x.items():
             if (key[1] in pin_dates) if pin_dates is not None else (fixed.start <= key[1] <= fixed.end):
                 model.cp.add(var == int(key in pinned))
-        if any(k not in model.candidates for k in pinned
+        if any(k not in problem.key_order for k in pinned
                if problem.start <= k[1] <= problem.end and k[0] in model.people):
             model.cp.add_bool_or([])  # a pinned assignment the rules forbid outright
     if hint is not None:
