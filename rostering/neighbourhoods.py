@@ -139,31 +139,37 @@ class NeighbourhoodSearch:
             return set().union(*self.changes[seen:version])
 
     # -- moves -------------------------------------------------------------
-    def _costs(self) -> tuple[list, list[str]]:
-        """Dates and people of the soft rules the current roster pays for (cover short, requests unmet)."""
+    def _costs(self) -> list[tuple[object, list[str]]]:
+        """The soft rules the current roster pays for (cover short, requests unmet): each one's
+        date and the people whose change could repair it (those it names, and for a count over
+        several people's assignments, those who could take or leave one of them)."""
         assigned = {k for k, v in zip(self.keys, self.values) if v}
-        dates, people = [], []
+        due = []
         for _, _, req in self.model.penalties:
-            if req.excess(req.value(assigned)):
-                if req.date is not None:
-                    dates.append(req.date)
-                people += [p for p in req.people if p in self.of_person]
-        return dates, people
+            value = req.value(assigned)
+            if not req.excess(value):
+                continue
+            short = req.lo is not None and value < req.lo  # else over its upper bound
+            # a positive term helps when short by being taken, when over by being left (negative: reversed)
+            repairers = {k[0] for k, c in req.terms if ((c > 0) == short) != (k in assigned)}
+            people = [p for p in sorted(repairers | set(req.people)) if p in self.of_person]
+            due.append((req.date, people))
+        return due
 
     def _pick(self, shape: Shape) -> set[int]:
-        """A neighbourhood of `shape`'s size; half the time it is placed where the roster pays a penalty."""
+        """A neighbourhood of `shape`'s size; half the time it is placed on a penalty the roster
+        pays: on its date, with the people who could repair it among those freed."""
         count = max(1, round(shape.people))
         span = max(1, min(len(self.dates), round(shape.days)))
-        dates_due, people_due = self._costs() if self.rng.random() < 0.5 else ([], [])
+        due = self._costs() if self.rng.random() < 0.5 else []
+        day, repairers = self.rng.choice(due) if due else (None, [])
         if shape.people >= len(self.people):
             people = self.people
         else:
-            due = sorted(set(people_due))
-            seeds = self.rng.sample(due, min(len(due), max(1, count // 2))) if due else []
+            seeds = self.rng.sample(repairers, min(len(repairers), max(1, count // 2)))
             rest = [p for p in self.people if p not in seeds]
             people = seeds + self.rng.sample(rest, max(0, min(len(rest), count - len(seeds))))
         first = self.rng.randrange(len(self.dates) - span + 1)
-        day = self.rng.choice(dates_due) if dates_due else None
         if day in self.date_index:  # a window holding a date the roster pays for
             first = min(max(0, self.date_index[day] - self.rng.randrange(span)), len(self.dates) - span)
         dates = set(self.dates[first:first + span])

@@ -95,6 +95,22 @@ def test_neighbourhood_search_improves_a_poor_start_and_check_prices_it_the_same
     assert optimum.status.value == "optimal" and after >= optimum.objective
 
 
+def test_neighbourhoods_aim_at_the_people_who_could_repair_a_penalty():
+    p = problem()
+    day1, day2, day3 = date(2024, 1, 1), date(2024, 1, 2), date(2024, 1, 3)
+    from rostering.roster import Assignment
+    roster = Roster(START, END, [Assignment(day2, "E", "A"), Assignment(day2, "E", "B"),  # E over-covered
+                                 Assignment(day3, "L", "C")])  # A asked for E on day 3: unmet
+    search = NeighbourhoodSearch(p, roster, seed=1)
+    due = search._costs()
+    by_date = {}
+    for day, people in due:
+        by_date.setdefault(day, []).append(set(people))
+    assert {"A", "B", "C"} in by_date[day1]  # E short on day 1: anyone could take it
+    assert {"A", "B"} in by_date[day2]  # E over on day 2: only those on it can leave it
+    assert by_date[day3] == [{"A", "B", "C"}, {"A"}]  # E short (C could leave L for it); A's request
+
+
 def test_solve_in_neighbourhoods_reports_the_bound_and_proves_when_it_meets_it():
     p = problem()
     result = solve_in_neighbourhoods(p, time_limit=10, workers=2, first_share=0.5, rolling=False)
