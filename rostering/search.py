@@ -16,15 +16,15 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
+from operator import itemgetter
 from typing import Callable
 
-from .constraints import Requirement, rules_for
+from .constraints import Fairness, Requirement, rules_for
 from .constraints.base import AnyCount
 from .gc_paused import gc_paused
 from .model import RosterModel, build_model
 from .problem import Problem
 from .roster import Assignment, Roster
-from .long_ranges import roster_cost
 from .solve import Result, Status, _parameters, solve
 
 
@@ -77,8 +77,10 @@ MODEL_SECONDS_PER_VARIABLE = 70e-6  # building a whole model: 61–78 µs a vari
 MIN_PRICED_SECONDS = 0.25  # below this, a priced search from nothing rarely finds a schedule (Instance23)
 
 
-def person_by_person(problem: Problem, time_limit: float, workers: int = 1, seed: int = 0) -> Roster | None:
-    """A first roster built one person at a time, each person's best given the people placed before.
+def person_by_person(problem: Problem, time_limit: float, workers: int = 1, seed: int = 0
+                     ) -> tuple[Roster, int] | None:
+    """A first roster built one person at a time, each person's best given the people placed before;
+    with its objective.
 
     Only when every hard rule binds a single person (the rules tying people together — cover
     targets, requests — are soft): then any choice per person keeps the roster valid, and each
@@ -138,7 +140,9 @@ def person_by_person(problem: Problem, time_limit: float, workers: int = 1, seed
             parts.place(name, taken)
             besides = time.monotonic() - began - min(searched, max(share, 0.0))  # overrun counts as overhead
             overhead = besides if i == 0 else 0.7 * overhead + 0.3 * besides
-    return Roster(problem.start, problem.end, chosen, {"organization": problem.rules.organization})
+        roster = Roster(problem.start, problem.end, chosen, {"organization": problem.rules.organization})
+        cost = parts.cost(roster)
+    return None if cost is None else (roster, cost)
 
 
 class _PersonModels:
@@ -199,6 +203,20 @@ class _PersonModels:
             price = known[coef] = with_one - without
         return price
 
+    def cost(self, roster: Roster) -> int | None:
+        """The roster's objective (None if a hard rule breaks), from the requirements already listed.
+
+        They are those `check` reads, less eligibility and hard leave, which no model variable
+        can break; listing them all again for `roster_cost` took Curtois & Qu Instance24 16 s."""
+        assigned = roster.keys
+        total = 0
+        for req in self.requirements:
+            miss = req.excess(req.value(assigned))
+            if miss and req.weight is None:
+                return None
+            total += (req.weight or 0) * miss
+        return total + Fairness(self.problem.rules.fairness.weight).cost(roster, self.problem)
+
     def place(self, name: str, taken: set) -> None:
         for n, terms in self.priced.get(name, []) + self.shared.get(name, []):
             added = sum(coef for key, coef in terms if key in taken)
@@ -220,19 +238,20 @@ def _split_by_person(problem: Problem, requirements: list[Requirement]
     candidate = problem.key_order
     own: dict[str, list[tuple[int, tuple]]] = {}
     shared: set[int] = set()
+    key_of, name_of = itemgetter(0), itemgetter(0)  # (key, coef) -> key; key -> person (map() runs them in C)
     for n, req in enumerate(requirements):
         terms = req.terms
-        if terms and not isinstance(req, AnyCount) and all(key[0] == terms[0][0][0] for key, _ in terms):
+        if terms and not isinstance(req, AnyCount) and len(set(map(name_of, map(key_of, terms)))) == 1:
             # one person's rule (most are): kept whole, the model drops keys it has no variable for
-            if any(key in candidate for key, _ in terms):
+            if not candidate.keys().isdisjoint(map(key_of, terms)):
                 own.setdefault(terms[0][0][0], []).append((n, terms))
             elif req.weight is None and req.excess(req.const):
                 return None, shared
             continue
         split: dict[str, list] = {}
-        for key, coef in req.terms:
-            if key in candidate:
-                split.setdefault(key[0], []).append((key, coef))
+        for term in terms:
+            if term[0] in candidate:
+                split.setdefault(term[0][0], []).append(term)
         people = set(split)
         if isinstance(req, AnyCount):
             people |= {key[0] for key in req.keys() if key in candidate}
@@ -263,12 +282,13 @@ def solve_in_neighbourhoods(problem: Problem, time_limit: float = 60.0, workers:
     when the search meets the bound. `options` go to `solve()` (e.g. `rolling=False`)."""
     from .neighbourhoods import NeighbourhoodSearch
     started = time.monotonic()
-    start, bound = None, None
+    start, bound, start_cost = None, None, None
     improve = True  # the neighbourhoods get time after the first roster
     if len(problem.keys) >= min_keys:  # a valid roster first: most of the time may go to it
-        start = person_by_person(problem, time_limit * 0.8, max(2, workers), seed)
+        found = person_by_person(problem, time_limit * 0.8, max(2, workers), seed)
+        if found is not None:
+            start, start_cost = found
         # the neighbourhoods need the whole model built: not worth it when that takes most of what is left
-        # (and pricing the first roster by `check` takes a few seconds too: Instance23 5 s)
         improve = len(problem.keys) * MODEL_SECONDS_PER_VARIABLE < 0.15 * time_limit
     if start is None:
         first = solve(problem, time_limit=max(0.5, time_limit * first_share), workers=workers, seed=seed, parameters=parameters,
@@ -280,7 +300,7 @@ def solve_in_neighbourhoods(problem: Problem, time_limit: float = 60.0, workers:
         if first.status is Status.OPTIMAL:
             return first
     if bound is None and (not improve or time.monotonic() - started > time_limit * 0.95):  # no time to improve
-        return Result(Status.FEASIBLE, start, float(roster_cost(problem, start) or 0), 0.0,
+        return Result(Status.FEASIBLE, start, float(start_cost or 0), 0.0,
                       time.monotonic() - started, 1)
     search = NeighbourhoodSearch(problem, start, seed=seed, threads=max(1, workers))
     left = time_limit - (time.monotonic() - started)

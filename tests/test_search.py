@@ -68,9 +68,8 @@ def price(p: Problem, roster: Roster) -> int:
 
 def test_person_by_person_keeps_every_hard_rule_and_fills_what_earlier_people_left():
     p = problem()
-    roster = person_by_person(p, time_limit=10, workers=1)
-    assert roster is not None
-    price(p, roster)
+    roster, cost = person_by_person(p, time_limit=10, workers=1)
+    assert cost == price(p, roster)  # its own pricing agrees with `check`
     on_days = {(a.date, a.shift) for a in roster.assignments}
     assert len(on_days) > 20  # the later people cover slots the first ones left open (28 slots in all)
 
@@ -84,7 +83,7 @@ def test_person_by_person_declines_when_a_hard_rule_ties_people_together():
 
 def test_neighbourhood_search_improves_a_poor_start_and_check_prices_it_the_same():
     p = problem()
-    start = person_by_person(p, time_limit=5, workers=1)
+    start, _ = person_by_person(p, time_limit=5, workers=1)
     worse = Roster(START, END, [a for a in start.assignments if a.person != "C"])  # C off: still valid, dearer
     before = price(p, worse)
     search = NeighbourhoodSearch(p, worse, seed=1, threads=2)

@@ -38,6 +38,7 @@ class ForbiddenSuccessions(Rule):
         one_day = timedelta(days=1)
         self._eligible = {slot.id: set(names) for slot, names in
                           ((slot, problem.eligible[slot.id]) for slot in problem.slots)}
+        self._terms: dict[tuple, dict[str, tuple]] = {}  # slot -> person -> term, built once per slot
         for day in problem.days:
             following = day.date + one_day
             for firsts, nexts, weight in self.groups():
@@ -52,13 +53,23 @@ class ForbiddenSuccessions(Rule):
                 for first, then in blocks:
                     yield from self._block(first, then, weight)
 
+    def _slot_terms(self, slot: Slot) -> dict[str, tuple]:
+        """Each eligible person's term for `slot` (a slot is named by the blocks of two days,
+        and of every group: on Curtois & Qu Instance24, building terms anew was most of the time)."""
+        terms = self._terms.get(slot.id)
+        if terms is None:
+            terms = self._terms[slot.id] = {name: ((name, slot.date, slot.shift.id), 1)
+                                            for name in self._eligible[slot.id]}
+        return terms
+
     def _block(self, first: list[Slot], then: list[Slot], weight: int | None):
         eligible = self._eligible
         takers = set().union(*(eligible[s.id] for s in first)) & set().union(*(eligible[s.id] for s in then))
         labels = f"{'/'.join(s.shift.display for s in first)} → {'/'.join(s.shift.display for s in then)}"
         day = first[0].date
+        slot_terms = [self._slot_terms(s) for s in first + then]
         for name in sorted(takers):
-            terms = tuple(((name, s.date, s.shift.id), 1) for s in first + then if name in eligible[s.id])
+            terms = tuple(by_name[name] for by_name in slot_terms if name in by_name)
             yield Requirement(self.family, terms, hi=1, weight=weight, date=day, people=(name,),
                               message="v_succession", fix="v_succession_fix",
                               params=(("person", name), ("date", day.isoformat()), ("shifts", labels)))
