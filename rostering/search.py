@@ -291,11 +291,13 @@ def solve_in_neighbourhoods(problem: Problem, time_limit: float = 60.0, workers:
     start, bound, start_cost = None, None, None
     improve = True  # the neighbourhoods get time after the first roster
     if len(problem.keys) >= min_keys:  # a valid roster first: most of the time may go to it
-        found = person_by_person(problem, time_limit * 0.8, max(2, workers), seed)
+        # the neighbourhoods need the whole model built: not worth it when that takes most of the time
+        # left after the start; without them, the start gets nearly all of it
+        improve = len(problem.keys) * MODEL_SECONDS_PER_VARIABLE < 0.15 * time_limit
+        share = 0.8 if improve else 0.95
+        found = person_by_person(problem, (time_limit - (time.monotonic() - started)) * share, max(2, workers), seed)
         if found is not None:
             start, start_cost = found
-        # the neighbourhoods need the whole model built: not worth it when that takes most of what is left
-        improve = len(problem.keys) * MODEL_SECONDS_PER_VARIABLE < 0.15 * time_limit
     if start is None:
         first = solve(problem, time_limit=max(0.5, time_limit * first_share), workers=workers, seed=seed, parameters=parameters,
                       progress=progress, explain=False, **options)
