@@ -120,16 +120,17 @@ def _place_one_by_one(problem: Problem, time_limit: float, workers: int, seed: i
                 upcoming = builder.submit(parts.own_part, names[i + 1])
             searched = 0.0
             found = False
+            seed_i = seed + i  # one random stream per person: no one unlucky seed for everyone
             if misses < 2 and share >= MIN_PRICED_SECONDS:
-                solver = _parameters(share, workers, seed, PERSON_PARAMETERS)
+                solver = _parameters(share, workers, seed_i, PERSON_PARAMETERS)
                 found = solver.solve(model.cp) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
                 searched = solver.wall_time
                 misses = 0 if found else misses + 1  # twice running in vain: stop trying
             if not found:  # any valid schedule, then priced from there with what is left of the share
                 model.cp.clear_objective()
-                solver = _parameters(max(10.0, share * 3), 1, seed, LOCAL_SEARCH_PARAMETERS)
+                solver = _parameters(max(10.0, share * 3), 1, seed_i, LOCAL_SEARCH_PARAMETERS)
                 if solver.solve(model.cp) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                    solver = _parameters(max(10.0, share * 3), workers, seed, PERSON_PARAMETERS)  # complete search
+                    solver = _parameters(max(10.0, share * 3), workers, seed_i, PERSON_PARAMETERS)  # complete search
                     if solver.solve(model.cp) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                         return None  # no valid schedule for this person (or none found in time)
                 rest = share - searched  # finding a valid schedule is part of the overhead the share leaves out
@@ -137,7 +138,7 @@ def _place_one_by_one(problem: Problem, time_limit: float, workers: int, seed: i
                     for var in model.x.values():
                         model.cp.add_hint(var, solver.boolean_value(var))
                     model.finish(price)
-                    repriced = _parameters(rest, 1, seed, LOCAL_SEARCH_PARAMETERS)
+                    repriced = _parameters(rest, 1, seed_i, LOCAL_SEARCH_PARAMETERS)
                     if repriced.solve(model.cp) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                         solver = repriced
                     searched += repriced.wall_time
