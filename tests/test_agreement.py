@@ -123,3 +123,22 @@ def test_a_single_broken_rule_is_caught_by_both(small_rules):
     assert [v.rule_id for v in report.hard] == ["rest"]
     assert day.person in report.hard[0].message and "12" in report.hard[0].message
     assert not model_accepts(problem, broken)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_eligibility_reads_only_the_rosters_own_assignments_yet_finds_every_breach(seed):
+    from rostering.constraints.base import evaluate
+    from rostering.constraints.eligibility import Eligibility
+    rng = random.Random(seed)
+    rules = random_rules(rng)
+    problem = Problem(rules, date(2026, 12, 1), date(2026, 12, 10))
+    names = [p.name for p in problem.people]
+    rule = Eligibility()
+    breaches = 0
+    for _ in range(10):
+        picked = rng.sample(problem.slots, min(len(problem.slots), 8))
+        roster = Roster(problem.start, problem.end, [Assignment(s.date, s.shift.id, rng.choice(names)) for s in picked])
+        every = evaluate(rule.requirements(problem), roster.keys, problem, rule.name(problem.locale))
+        assert sorted(v.message for v in rule.check(roster, problem)) == sorted(v.message for v in every)
+        breaches += len(every)
+    assert breaches or all(len(problem.eligible[s.id]) == len(names) for s in problem.slots)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from ..i18n import day_kind_label, t
 from ..problem import Problem
 from ..roster import Roster
-from .base import Requirement, Rule, Violation
+from .base import Requirement, Rule, Violation, evaluate
 
 
 @dataclass
@@ -18,19 +18,32 @@ class Eligibility(Rule):
     family = "eligibility"
 
     def requirements(self, problem: Problem):
-        loc = problem.locale
         for slot in problem.slots:
             allowed = set(problem.eligible[slot.id])
-            shift = slot.shift
-            why = t("why_group", loc, allowed="、".join(shift.groups + shift.roles + shift.people) or "—")
             for p in problem.people:
-                if p.name in allowed:
-                    continue
-                key = (p.name, slot.date, shift.id)
-                yield Requirement(self.family, ((key, 1),), hi=0, date=slot.date, shift=shift.id,
-                                  people=(p.name,), message="v_eligibility", fix="v_eligibility_fix",
-                                  params=(("person", p.name), ("date", slot.date.isoformat()),
-                                          ("shift", shift.id), ("why", why)))
+                if p.name not in allowed:
+                    yield self._requirement(problem, slot, p.name)
+
+    def _requirement(self, problem: Problem, slot, name: str) -> Requirement:
+        """`name` may not hold `slot`."""
+        shift = slot.shift
+        why = t("why_group", problem.locale, allowed="、".join(shift.groups + shift.roles + shift.people) or "—")
+        return Requirement(self.family, (((name, slot.date, shift.id), 1),), hi=0, date=slot.date, shift=shift.id,
+                           people=(name,), message="v_eligibility", fix="v_eligibility_fix",
+                           params=(("person", name), ("date", slot.date.isoformat()),
+                                   ("shift", shift.id), ("why", why)))
+
+    def requirements_on(self, problem: Problem, assigned: set) -> list[Requirement]:
+        """The requirements a roster holding `assigned` can break: those on its own assignments.
+
+        Each names one assignment that must stay empty, so the others hold in any roster
+        without it; a year of 80 people has 880 000 of them (0.55 s a check)."""
+        out = []
+        for name, day, shift in assigned:
+            slot = problem.slot_at.get((day, shift))
+            if slot is not None and name in problem.person_by_name and name not in problem.eligible[slot.id]:
+                out.append(self._requirement(problem, slot, name))
+        return out
 
     def model_requirements(self, problem: Problem):
         """None: the model has a variable only where a person is eligible (`Problem.candidates`).
@@ -39,8 +52,8 @@ class Eligibility(Rule):
         return iter(())
 
     def check(self, roster: Roster, problem: Problem) -> list[Violation]:
-        out = super().check(roster, problem)
         loc, name = problem.locale, self.name(problem.locale)
+        out = evaluate(self.requirements_on(problem, roster.keys), roster.keys, problem, name)
         for a in roster.assignments:
             shift = problem.shift_by_id.get(a.shift)
             if a.person not in problem.person_by_name:
