@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 from typing import Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -74,7 +75,14 @@ class Window(BaseModel):
 
 
 def parse_windows(value: str | list[str]) -> tuple[Window, ...]:
-    items = value if isinstance(value, list) else re.split(r"[,，;；+]", value)
+    """The windows a text (or list of texts) names, in order; parsed once per text, for rosters
+    ask a shift's windows for every slot (an 80-person year: 170 000 times)."""
+    return _parse_windows(value if isinstance(value, str) else tuple(value))
+
+
+@lru_cache(maxsize=1024)
+def _parse_windows(value: str | tuple[str, ...]) -> tuple[Window, ...]:
+    items = value if isinstance(value, tuple) else re.split(r"[,，;；+]", value)
     windows = tuple(Window.parse(v) for v in items if str(v).strip())
     if not windows:
         raise invalid("r_no_window")
