@@ -275,10 +275,23 @@ def _split_by_person(problem: Problem, requirements: list[Requirement]
     return own, shared
 
 
+WHOLE_SEARCH_KEYS = 2000
+"""Below this many decision variables, one CP-SAT search gets the whole time (`WHOLE_SEARCH_PARAMETERS`).
+
+Its own neighbourhood workers do as well as roster-shaped ones on a small model, and its LP
+worker proves more. Curtois & Qu, 60 s, single runs: Instance4 (468 variables) and Instance6
+(1040) proven optimal in 57 s and 32 s, Instance5 (676) 1143–1148 in four runs against
+1234–1237 with the neighbourhoods, Instance7 (1248) 1060 as with them. From Instance8 (2158)
+on the neighbourhoods were better: 1366 against 1522, Instance16 (2250) 3445 against 4044."""
+WHOLE_SEARCH_PARAMETERS = {"subsolvers": ["max_lp"]}
+"""The full-problem worker of that search. `lb_tree_search` (the benchmark's choice for the first
+roster and its bound) found worse rosters there: Instance5 1241, Instance7 1378."""
+
+
 def solve_in_neighbourhoods(problem: Problem, time_limit: float = 60.0, workers: int = 1, seed: int = 0,
                             first_share: float = 0.2, min_keys: int = 10_000, step_seconds: float = 1.0,
                             parameters: dict | None = None, progress: Callable[[str], None] | None = None,
-                            **options) -> Result:
+                            whole_below: int = WHOLE_SEARCH_KEYS, **options) -> Result:
     """A first roster, then `neighbourhoods.NeighbourhoodSearch` for the rest of the time.
 
     The first roster comes from `solve()` over `first_share` of the time (which also gives
@@ -286,9 +299,13 @@ def solve_in_neighbourhoods(problem: Problem, time_limit: float = 60.0, workers:
     (one whole-range search finds nothing there in a minute, or a far worse roster: Curtois &
     Qu Instance12, 16 800 variables, 15 370 after 12 s of CP-SAT against 8 515 person by
     person in 5 s). The result is proven optimal
-    when the search meets the bound. `options` go to `solve()` (e.g. `rolling=False`)."""
+    when the search meets the bound. Below `whole_below` decision variables, one `solve()`
+    takes the whole time instead (see `WHOLE_SEARCH_KEYS`). `options` go to `solve()` (e.g. `rolling=False`)."""
     from .neighbourhoods import NeighbourhoodSearch
     started = time.monotonic()
+    if len(problem.keys) < whole_below:
+        return solve(problem, time_limit=time_limit, workers=workers, seed=seed, progress=progress, explain=False,
+                     parameters=dict(parameters or {}, **WHOLE_SEARCH_PARAMETERS), **options)
     start, bound, start_cost = None, None, None
     improve = True  # the neighbourhoods get time after the first roster
     if len(problem.keys) >= min_keys:  # a valid roster first: most of the time may go to it

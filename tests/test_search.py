@@ -112,10 +112,14 @@ def test_neighbourhoods_aim_at_the_people_who_could_repair_a_penalty():
 
 def test_solve_in_neighbourhoods_reports_the_bound_and_proves_when_it_meets_it():
     p = problem()
-    result = solve_in_neighbourhoods(p, time_limit=10, workers=2, first_share=0.5, rolling=False)
+    result = solve_in_neighbourhoods(p, time_limit=10, workers=2, first_share=0.5, rolling=False, whole_below=0)
     assert result.found and result.objective == price(p, result.roster)
     assert result.bound <= result.objective
-    big = solve_in_neighbourhoods(p, time_limit=10, workers=2, min_keys=0, first_share=0.3, rolling=False)
+    whole = solve_in_neighbourhoods(p, time_limit=10, workers=2, rolling=False)  # small: one search
+    assert whole.status.value == "optimal" and whole.objective == price(p, whole.roster)
+    assert result.bound <= whole.objective <= result.objective
+    big = solve_in_neighbourhoods(p, time_limit=10, workers=2, min_keys=0, first_share=0.3, rolling=False,
+                                  whole_below=0)
     assert big.found and big.objective == price(p, big.roster)  # started person by person
 
 
