@@ -112,6 +112,7 @@ def _place_one_by_one(problem: Problem, time_limit: float, workers: int, seed: i
             # person takes besides it (building, finding any valid schedule), shared evenly
             remaining = len(names) - i
             share = (time_limit - (began - started) - overhead * remaining) / remaining
+            price: list = []
             if share > 0.1:  # else no search below reads the prices: any valid schedule will do
                 prices = prices + parts.add_shared(name, model)
                 price = [cp_model.LinearExpr.weighted_sum(priced, prices)] if priced else []
@@ -245,12 +246,12 @@ def _split_by_person(problem: Problem, requirements: list[Requirement]
     candidate = problem.key_order
     own: dict[str, list[tuple[int, tuple]]] = {}
     shared: set[int] = set()
-    key_of, name_of = itemgetter(0), itemgetter(0)  # (key, coef) -> key; key -> person (map() runs them in C)
+    first = itemgetter(0)  # (key, coef) -> key, and key -> person; map() runs it in C
     for n, req in enumerate(requirements):
         terms = req.terms
-        if terms and not isinstance(req, AnyCount) and len(set(map(name_of, map(key_of, terms)))) == 1:
+        if terms and not isinstance(req, AnyCount) and len(set(map(first, map(first, terms)))) == 1:
             # one person's rule (most are): kept whole, the model drops keys it has no variable for
-            if not candidate.keys().isdisjoint(map(key_of, terms)):
+            if not candidate.keys().isdisjoint(map(first, terms)):
                 own.setdefault(terms[0][0][0], []).append((n, terms))
             elif req.weight is None and req.excess(req.const):
                 return None, shared

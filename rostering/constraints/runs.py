@@ -164,7 +164,7 @@ class _PersonDays:
 
     def __init__(self, family: str, days: list[DayTerms], by_date: bool):
         self.family, self.days, self.by_date = family, days, by_date
-        self.negated = [tuple((k, -c) for k, c in d) for d in days]
+        self.negated = [] if by_date else [tuple((k, -c) for k, c in d) for d in days]
         self.keys = [tuple(k for k, _ in d) for d in days] if by_date else []
 
     def count(self, days: list[tuple[int, int]], **fields) -> Requirement:
