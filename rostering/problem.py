@@ -8,11 +8,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cached_property
+from typing import Callable, TypeVar
 
 from .calendar import Day, DutyCalendar
 from .rules import Person, RosterRules, Shift, Window
 
 Key = tuple[str, date, str]  # (person, date, shift id)
+T = TypeVar("T")
 LOAD_SCALE = 10  # loads are integers in tenths, so weights like 1.5 stay exact
 
 
@@ -42,7 +44,7 @@ class Slot:
     def date(self) -> date:
         return self.day.date
 
-    @property
+    @cached_property
     def id(self) -> tuple[date, str]:
         return (self.day.date, self.shift.id)
 
@@ -50,6 +52,11 @@ class Slot:
         """Absolute (start, end) times; a night window ends on the next date."""
         midnight = datetime.combine(self.day.date, datetime.min.time())
         return [(midnight + timedelta(minutes=w.start), midnight + timedelta(minutes=w.end)) for w in self.windows]
+
+    @cached_property
+    def minutes(self) -> int:
+        """Duty minutes: the windows' lengths (a split shift counts both parts)."""
+        return sum(w.minutes for w in self.windows)
 
     @property
     def begins(self) -> datetime:
@@ -94,6 +101,16 @@ class Problem:
         # (`rotation.attach` fills them from the ledger / a plan file).
         self.holiday_history: tuple = ()
         self.holiday_plan = None
+        self._shared: dict = {}
+
+    def shared(self, key, build: Callable[[], T]) -> T:
+        """What `build()` derives from this problem alone, built once per `key`.
+
+        Rules stated person by person reuse what they derive from the whole calendar
+        (which slots overlap, each day's duties) instead of deriving it for every person."""
+        if key not in self._shared:
+            self._shared[key] = build()
+        return self._shared[key]
 
     @classmethod
     def for_roster(cls, rules: RosterRules, roster, prior_load: dict[str, float] | None = None) -> "Problem":
@@ -128,6 +145,20 @@ class Problem:
         """Per slot, the people whose group/role allow it (leave not considered)."""
         by_shift = {s.id: [p.name for p in self.people if may_take(p, s)] for s in self.shifts}
         return {slot.id: by_shift[slot.shift.id] for slot in self.slots}
+
+    @cached_property
+    def shifts_of(self) -> dict[str, frozenset[str]]:
+        """Per person, the shifts their group and roles allow."""
+        return {p.name: frozenset(s.id for s in self.shifts if may_take(p, s)) for p in self.people}
+
+    @cached_property
+    def slots_by_person(self) -> dict[str, list[Slot]]:
+        """Per person, the slots their group and roles allow (leave not considered), in slot order."""
+        out: dict[str, list[Slot]] = {p.name: [] for p in self.people}
+        for slot in self.slots:
+            for name in self.eligible[slot.id]:
+                out[name].append(slot)
+        return out
 
     @cached_property
     def candidates(self) -> dict[tuple[date, str], list[str]]:

@@ -20,7 +20,7 @@ from operator import itemgetter
 from typing import Callable
 
 from .constraints import Fairness, Requirement, rules_for
-from .constraints.base import AnyCount
+from .constraints.base import AnyCount, PersonalRule
 from .gc_paused import gc_paused
 from .model import RosterModel, build_model
 from .problem import Problem
@@ -101,13 +101,13 @@ def _place_one_by_one(problem: Problem, time_limit: float, workers: int, seed: i
         if parts.own is None:
             return None
         chosen: list[Assignment] = []
-        names = [p.name for p in problem.people if p.name in parts.own]
+        names = [p.name for p in problem.people]  # everyone: a personal rule may bind someone who can take nothing
         misses = 0  # people in a row whose priced search found nothing in their share of the time
         overhead = 0.0  # time a person takes outside priced search, a running mean weighing recent people most
         upcoming = builder.submit(parts.own_part, names[0]) if names else None
         for i, name in enumerate(names):
             began = time.monotonic()
-            model, priced, prices = upcoming.result()
+            model, priced, prices, listed = upcoming.result()
             # this person's share of the time for priced search: what is left, less the time each
             # person takes besides it (building, finding any valid schedule), shared evenly
             remaining = len(names) - i
@@ -145,7 +145,7 @@ def _place_one_by_one(problem: Problem, time_limit: float, workers: int, seed: i
                     searched += repriced.wall_time
             taken = {key for key, var in model.x.items() if solver.boolean_value(var)}
             chosen += [Assignment(d, s, p) for (p, d, s) in taken]
-            parts.place(name, taken)
+            parts.place(name, taken, listed)
             besides = time.monotonic() - began - min(searched, max(share, 0.0))  # overrun counts as overhead
             overhead = besides if i == 0 else 0.7 * overhead + 0.3 * besides
         roster = Roster(problem.start, problem.end, chosen, {"organization": problem.rules.organization})
@@ -154,12 +154,17 @@ def _place_one_by_one(problem: Problem, time_limit: float, workers: int, seed: i
 
 
 class _PersonModels:
-    """The rules split by person, and each person's model with what the people placed before add."""
+    """The rules split by person, and each person's model with what the people placed before add.
+
+    Rules stated person by person (`PersonalRule`) are listed for one person at a time, when
+    their model is built; the others are listed once and split by person."""
 
     def __init__(self, problem: Problem):
         self.problem = problem
         self.rules = rules_for(problem)
-        self.requirements = [req for rule in self.rules for req in rule.model_requirements(problem)]
+        self.personal = [rule for rule in self.rules if isinstance(rule, PersonalRule)]
+        self.requirements = [req for rule in self.rules if not isinstance(rule, PersonalRule)
+                             for req in rule.model_requirements(problem)]
         self.own, shared = _split_by_person(problem, self.requirements)
         self.placed = [0] * len(self.requirements)  # what the people placed so far add to each requirement
         self.alone: dict[str, list[tuple[int, tuple]]] = {}  # requirements naming this person only
@@ -170,17 +175,30 @@ class _PersonModels:
                 kind = self.alone if n not in shared else self.priced if self._on_one(n, terms) else self.shared
                 kind.setdefault(name, []).append((n, terms))
         self.prices: dict[int, dict[int, int]] = {}  # requirement -> coefficient -> price of one assignment
+        self.personal_cost: int | None = 0  # what the placed people's personal requirements cost (None: one broke)
 
     def _on_one(self, n: int, terms: tuple) -> bool:
         return self.requirements[n].weight is not None and len(terms) == 1 \
             and not isinstance(self.requirements[n], AnyCount)
 
-    def own_part(self, name: str) -> tuple[RosterModel, list, list[int]]:
+    def own_part(self, name: str) -> tuple[RosterModel, list, list[int], list[Requirement]]:
         """The person's model with the rules no one else's choice changes; the assignments
         priced by soft rules (first those naming the person alone, then the shared ones), and
-        the prices of the first."""
+        the prices of the first; the person's requirements of personal rules."""
         model = RosterModel(self.problem, people={name})
         priced, prices = [], []
+        person = self.problem.person_by_name[name]
+        listed = [req for rule in self.personal for req in rule.model_requirements_of(self.problem, person)]
+        for req in listed:
+            if req.weight is not None and not isinstance(req, AnyCount):
+                present = [(key, coef) for key, coef in req.terms if key in model.x]
+                if len(present) == 1:
+                    (key, coef), = present
+                    priced.append(model.x[key])
+                    without, with_one = req.costs_of_one(req.const, coef)
+                    prices.append(with_one - without)
+                    continue
+            model.add(req)
         for n, terms in self.alone.get(name, ()):
             if self._on_one(n, terms):
                 (key, coef), = terms
@@ -191,7 +209,7 @@ class _PersonModels:
         priced += [model.x[key] for _, ((key, _),) in self.priced.get(name, ())]
         for rule in self.rules:
             rule.tighten(model)
-        return model, priced, prices
+        return model, priced, prices, listed
 
     def add_shared(self, name: str, model: RosterModel) -> list[int]:
         """The rules shared with others, counting what the people placed so far add; the
@@ -217,7 +235,9 @@ class _PersonModels:
         They are those `check` reads, less eligibility and hard leave, which no model variable
         can break; listing them all again for `roster_cost` took Curtois & Qu Instance24 16 s."""
         assigned = roster.keys
-        total = 0
+        total = self.personal_cost
+        if total is None:
+            return None
         for req in self.requirements:
             miss = req.excess(req.value(assigned))
             if miss and req.weight is None:
@@ -225,7 +245,15 @@ class _PersonModels:
             total += (req.weight or 0) * miss
         return total + Fairness(self.problem.rules.fairness.weight).cost(roster, self.problem)
 
-    def place(self, name: str, taken: set) -> None:
+    def place(self, name: str, taken: set, listed: list[Requirement]) -> None:
+        """Count what `name`'s assignments `taken` add to the shared requirements, and what
+        their personal requirements `listed` cost."""
+        for req in listed:
+            miss = req.excess(req.value(taken))
+            if miss and (req.weight is None or self.personal_cost is None):
+                self.personal_cost = None
+            elif miss:
+                self.personal_cost += req.weight * miss
         for n, terms in self.priced.get(name, []) + self.shared.get(name, []):
             added = sum(coef for key, coef in terms if key in taken)
             if added:

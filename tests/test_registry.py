@@ -10,6 +10,7 @@ import string
 import rostering.constraints as constraints
 from rostering.constraints import FAMILIES
 from rostering.constraints.base import Rule
+from tests.conftest import REPO
 from rostering.i18n import MESSAGES, t
 
 INFRASTRUCTURE = {"base", "fairness"}  # fairness is the objective, registered but not a Rule subclass
@@ -45,3 +46,39 @@ def test_messages_have_the_same_placeholders_in_both_languages():
     for key, (zh, en) in MESSAGES.items():
         assert zh.strip() and en.strip(), key
         assert key in worded_differently or fields(zh) == fields(en), f"{key}: {fields(zh)} != {fields(en)}"
+
+
+def test_a_personal_rule_lists_for_one_person_only_what_names_that_person():
+    """`PersonalRule`s are listed person by person when a first roster is built one person at a
+    time (`search._PersonModels`): a requirement naming anyone else would be lost there."""
+    from datetime import date
+
+    from conftest import SMALL_OFFICE, rules_from
+    from rostering.constraints import rules_for
+    from rostering.constraints.base import PersonalRule
+    from rostering.loading import load_rules
+    from rostering.problem import Problem
+    from test_search import RULES
+
+    overlapping = """
+    organization: overlap
+    shifts:
+      - {id: day, windows: "08:00-18:00"}
+      - {id: long, windows: "12:00-24:00", groups: [b]}
+    staff: [{name: A, group: a}, {name: B, group: b}, {name: C, group: b}]
+    """
+    rule_sets = [rules_from(SMALL_OFFICE), rules_from(RULES), rules_from(overlapping)]
+    rule_sets += [load_rules(path) for path in sorted((REPO / "examples").glob("*.yaml"))]
+    listed = set()
+    for rules in rule_sets:
+        problem = Problem(rules, date(2026, 12, 1), date(2026, 12, 31))
+        for rule in rules_for(problem):
+            if not isinstance(rule, PersonalRule):
+                continue
+            for person in problem.people:
+                for req in rule.requirements_of(problem, person):
+                    assert req.people == (person.name,), (rule.family, req)
+                    assert {key[0] for key in req.keys()} <= {person.name}, (rule.family, req)
+                    listed.add(rule.family)
+    assert {"eligibility", "unavailable", "overlap", "runs", "workload", "weekends", "requests",
+            "succession"} <= listed

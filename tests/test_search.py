@@ -166,7 +166,7 @@ def test_a_shared_price_follows_what_the_people_placed_so_far_add():
              and parts.requirements[n].lo is not None)
     empty = parts._price(n, 1)
     assert empty == -100  # one under-covered E shift less
-    parts.place("B", {("B", START, "E")})
+    parts.place("B", {("B", START, "E")}, [])
     assert parts._price(n, 1) == 0  # B holds it now: A taking it too changes nothing below the need
 
 

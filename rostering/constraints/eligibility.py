@@ -10,19 +10,19 @@ from dataclasses import dataclass
 from ..i18n import day_kind_label, t
 from ..problem import Problem
 from ..roster import Roster
-from .base import Requirement, Rule, Violation, evaluate
+from ..rules import Person
+from .base import PersonalRule, Requirement, Violation, evaluate
 
 
 @dataclass
-class Eligibility(Rule):
+class Eligibility(PersonalRule):
     family = "eligibility"
 
-    def requirements(self, problem: Problem):
+    def requirements_of(self, problem: Problem, person: Person):
+        allowed = problem.shifts_of[person.name]
         for slot in problem.slots:
-            allowed = set(problem.eligible[slot.id])
-            for p in problem.people:
-                if p.name not in allowed:
-                    yield self._requirement(problem, slot, p.name)
+            if slot.shift.id not in allowed:
+                yield self._requirement(problem, slot, person.name)
 
     def _requirement(self, problem: Problem, slot, name: str) -> Requirement:
         """`name` may not hold `slot`."""
@@ -45,7 +45,7 @@ class Eligibility(Rule):
                 out.append(self._requirement(problem, slot, name))
         return out
 
-    def model_requirements(self, problem: Problem):
+    def model_requirements_of(self, problem: Problem, person: Person):
         """None: the model has a variable only where a person is eligible (`Problem.candidates`).
 
         (Listing them cost Curtois & Qu Instance24 half a million requirements the model drops.)"""

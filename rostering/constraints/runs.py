@@ -15,46 +15,36 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from itertools import chain
-from weakref import WeakKeyDictionary
 
 from ..problem import Key, Problem, Slot
 from ..rules import Person, RuleValue, rule_value
-from .base import AnyCount, Requirement, Rule
+from .base import AnyCount, PersonalRule, Requirement
 from .successions import pairwise_overlapping
 
 DayTerms = tuple[tuple[Key, int], ...]
 
 
-_ONE_DUTY_A_DAY: "WeakKeyDictionary[Problem, bool]" = WeakKeyDictionary()
-
-
 def one_duty_a_day(problem: Problem) -> bool:
     """Whether every date's duties overlap in time, so nobody can hold two on one date."""
-    if problem not in _ONE_DUTY_A_DAY:
+    def build() -> bool:
         by_date: dict[date, list[Slot]] = {}
         for slot in problem.slots:
             if not slot.shift.leader:
                 by_date.setdefault(slot.date, []).append(slot)
-        _ONE_DUTY_A_DAY[problem] = all(pairwise_overlapping(day) for day in by_date.values())
-    return _ONE_DUTY_A_DAY[problem]
-_CACHE: "WeakKeyDictionary[Problem, dict[str, list[DayTerms]]]" = WeakKeyDictionary()
+        return all(pairwise_overlapping(day) for day in by_date.values())
+    return problem.shared("one duty a day", build)
 
 
-def duty_days(problem: Problem) -> dict[str, list[DayTerms]]:
-    """Per person, per day of the range (in order), the keys of the duties they may hold that day."""
-    if problem in _CACHE:
-        return _CACHE[problem]
-    index = {d.date: i for i, d in enumerate(problem.days)}
-    out: dict[str, list[list]] = {p.name: [[] for _ in problem.days] for p in problem.people}
-    for slot in problem.slots:
-        if slot.shift.leader:
-            continue
-        i, sid, day = index[slot.date], slot.shift.id, slot.date
-        for name in problem.eligible[slot.id]:
-            out[name][i].append(((name, day, sid), 1))
-    frozen = {name: [tuple(d) for d in days] for name, days in out.items()}
-    _CACHE[problem] = frozen
-    return frozen
+def duty_days(problem: Problem, name: str) -> list[DayTerms]:
+    """Per day of the range (in order), the keys of the duties `name` may hold that day."""
+    def build() -> list[DayTerms]:
+        index = problem.shared("day index", lambda: {d.date: i for i, d in enumerate(problem.days)})
+        out: list[list] = [[] for _ in problem.days]
+        for slot in problem.slots_by_person[name]:
+            if not slot.shift.leader:
+                out[index[slot.date]].append(((name, slot.date, slot.shift.id), 1))
+        return [tuple(d) for d in out]
+    return problem.shared(("duty days", name), build)
 
 
 def personal(person: Person, field: str, default: RuleValue | None) -> tuple[int | None, int | None]:
@@ -64,25 +54,25 @@ def personal(person: Person, field: str, default: RuleValue | None) -> tuple[int
 
 
 @dataclass
-class Runs(Rule):
+class Runs(PersonalRule):
     family = "runs"
 
-    def requirements(self, problem: Problem):
+    def requirements_of(self, problem: Problem, person: Person):
         days = [d.date for d in problem.days]
         settings = problem.rules.rules
-        by_day = duty_days(problem)
         by_date = not one_duty_a_day(problem)  # two duties on one date are still one working day
-        for person in problem.people:
-            worked = _PersonDays(self.family, by_day[person.name], by_date)
-            longest = personal(person, "max_consecutive_days", None)
-            shortest = personal(person, "min_consecutive_days", settings.min_consecutive_days)
-            rest = personal(person, "min_consecutive_days_off", settings.min_consecutive_days_off)
-            if longest[0] is not None:
-                yield from self._at_most(person.name, days, worked, *longest)
-            if shortest[0] is not None and shortest[0] > 1:
-                yield from self._no_short_runs(person.name, days, worked, *shortest, working=True)
-            if rest[0] is not None and rest[0] > 1:
-                yield from self._no_short_runs(person.name, days, worked, *rest, working=False)
+        longest = personal(person, "max_consecutive_days", None)
+        shortest = personal(person, "min_consecutive_days", settings.min_consecutive_days)
+        rest = personal(person, "min_consecutive_days_off", settings.min_consecutive_days_off)
+        if longest[0] is None and (shortest[0] or 0) < 2 and (rest[0] or 0) < 2:
+            return
+        worked = _PersonDays(self.family, duty_days(problem, person.name), by_date)
+        if longest[0] is not None:
+            yield from self._at_most(person.name, days, worked, *longest)
+        if shortest[0] is not None and shortest[0] > 1:
+            yield from self._no_short_runs(person.name, days, worked, *shortest, working=True)
+        if rest[0] is not None and rest[0] > 1:
+            yield from self._no_short_runs(person.name, days, worked, *rest, working=False)
 
     def tighten(self, model) -> None:
         """Hard minimum runs also in the start/end form of unit commitment's minimum up/down times.
@@ -97,7 +87,6 @@ class Runs(Rule):
         if not one_duty_a_day(problem):
             return
         settings = problem.rules.rules
-        by_day = duty_days(problem)
         for person in problem.people:
             if person.name not in model.people:
                 continue
@@ -107,7 +96,7 @@ class Runs(Rule):
             down = down if down is not None and down > 1 and down_weight is None else 0
             if not up and not down:
                 continue
-            on = [sum(model.x[k] for k, _ in day if k in model.x) for day in by_day[person.name]]
+            on = [sum(model.x[k] for k, _ in day if k in model.x) for day in duty_days(problem, person.name)]
             starts, ends = [None], [None]
             for d in range(1, len(on)):
                 s = model.cp.new_bool_var(f"run_start[{person.name}|{d}]")

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from ..problem import Problem, Slot
-from .base import Requirement, Rule
+from ..rules import Person
+from .base import PersonalRule, Requirement, Rule
 
 
 def _overlaps(a: Slot, b: Slot) -> bool:
@@ -64,18 +65,14 @@ def _simultaneous(problem: Problem) -> list[list[Slot]]:
 
 
 @dataclass
-class NoOverlap(Rule):
+class NoOverlap(PersonalRule):
     family = "overlap"
 
-    def requirements(self, problem: Problem):
-        for group in _simultaneous(problem):
-            takers: dict[str, list[Slot]] = {}
-            for slot in group:
-                for name in problem.eligible[slot.id]:
-                    takers.setdefault(name, []).append(slot)
-            for name, slots in sorted(takers.items()):
-                if len(slots) < 2:
-                    continue
+    def requirements_of(self, problem: Problem, person: Person):
+        name, allowed = person.name, problem.shifts_of[person.name]
+        for group in problem.shared("simultaneous slots", lambda: _simultaneous(problem)):
+            slots = [slot for slot in group if slot.shift.id in allowed]
+            if len(slots) > 1:
                 labels = " / ".join(f"{s.date.isoformat()} {s.shift.display}" for s in slots)
                 yield Requirement(self.family, tuple(((name, s.date, s.shift.id), 1) for s in slots), hi=1,
                                   date=slots[0].date, shift=slots[0].shift.id, people=(name,), message="v_overlap",

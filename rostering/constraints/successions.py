@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from ..problem import Problem, Slot
-from ..rules import Succession
-from .base import Requirement, Rule
+from ..rules import Person, Succession
+from .base import PersonalRule, Requirement
 
 
 def pairwise_overlapping(slots: list[Slot]) -> bool:
@@ -23,7 +23,7 @@ def pairwise_overlapping(slots: list[Slot]) -> bool:
 
 
 @dataclass
-class ForbiddenSuccessions(Rule):
+class ForbiddenSuccessions(PersonalRule):
     successions: list[Succession]
     family = "succession"
 
@@ -34,11 +34,26 @@ class ForbiddenSuccessions(Rule):
             merged.setdefault((tuple(sorted(set(rule.next))), rule.weight), []).append(rule.shift)
         return [(tuple(firsts), nexts, weight) for (nexts, weight), firsts in merged.items()]
 
-    def requirements(self, problem: Problem):
+    def requirements_of(self, problem: Problem, person: Person):
+        name, allowed = person.name, problem.shifts_of[person.name]
+        terms = {slot.id: ((name, slot.date, slot.shift.id), 1) for slot in problem.slots_by_person[name]}
+        blocks = problem.shared(("succession blocks", tuple(self.groups())), lambda: self._blocks(problem))
+        for first, then, weight, labels in blocks:
+            mine = [terms[s.id] for s in first if s.shift.id in allowed]
+            if not mine:
+                continue
+            after = [terms[s.id] for s in then if s.shift.id in allowed]
+            if not after:
+                continue
+            day = first[0].date
+            yield Requirement(self.family, tuple(mine + after), hi=1, weight=weight, date=day, people=(name,),
+                              message="v_succession", fix="v_succession_fix",
+                              params=(("person", name), ("date", day.isoformat()), ("shifts", labels)))
+
+    def _blocks(self, problem: Problem) -> list[tuple[list[Slot], list[Slot], int | None, str]]:
+        """(first slots, next slots, weight, label) of every count, for whoever may take both."""
         one_day = timedelta(days=1)
-        self._eligible = {slot.id: set(names) for slot, names in
-                          ((slot, problem.eligible[slot.id]) for slot in problem.slots)}
-        self._terms: dict[tuple, dict[str, tuple]] = {}  # slot -> person -> term, built once per slot
+        out = []
         for day in problem.days:
             following = day.date + one_day
             for firsts, nexts, weight in self.groups():
@@ -51,25 +66,6 @@ class ForbiddenSuccessions(Rule):
                 else:
                     blocks = [([a], [b]) for a in before for b in after]
                 for first, then in blocks:
-                    yield from self._block(first, then, weight)
-
-    def _slot_terms(self, slot: Slot) -> dict[str, tuple]:
-        """Each eligible person's term for `slot` (a slot is named by the blocks of two days,
-        and of every group: on Curtois & Qu Instance24, building terms anew was most of the time)."""
-        terms = self._terms.get(slot.id)
-        if terms is None:
-            terms = self._terms[slot.id] = {name: ((name, slot.date, slot.shift.id), 1)
-                                            for name in self._eligible[slot.id]}
-        return terms
-
-    def _block(self, first: list[Slot], then: list[Slot], weight: int | None):
-        eligible = self._eligible
-        takers = set().union(*(eligible[s.id] for s in first)) & set().union(*(eligible[s.id] for s in then))
-        labels = f"{'/'.join(s.shift.display for s in first)} → {'/'.join(s.shift.display for s in then)}"
-        day = first[0].date
-        slot_terms = [self._slot_terms(s) for s in first + then]
-        for name in sorted(takers):
-            terms = tuple(by_name[name] for by_name in slot_terms if name in by_name)
-            yield Requirement(self.family, terms, hi=1, weight=weight, date=day, people=(name,),
-                              message="v_succession", fix="v_succession_fix",
-                              params=(("person", name), ("date", day.isoformat()), ("shifts", labels)))
+                    labels = f"{'/'.join(s.shift.display for s in first)} → {'/'.join(s.shift.display for s in then)}"
+                    out.append((first, then, weight, labels))
+        return out

@@ -4,26 +4,29 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..problem import Problem
-from .base import Requirement, Rule
+from ..rules import Person
+from .base import PersonalRule, Requirement
 
 
 @dataclass
-class Unavailable(Rule):
+class Unavailable(PersonalRule):
     family = "unavailable"
 
-    def requirements(self, problem: Problem):
-        for slot in problem.slots:
-            for name in problem.eligible[slot.id]:
-                u = problem.unavailability(problem.person_by_name[name], slot)
-                if u is None:
-                    continue
-                key = (name, slot.date, slot.shift.id)
-                yield Requirement(self.family, ((key, 1),), hi=0, weight=u.weight, date=slot.date,
-                                  shift=slot.shift.id, people=(name,), message="v_unavailable",
-                                  fix="v_unavailable_fix",
-                                  params=(("person", name), ("date", slot.date.isoformat()),
-                                          ("reason", u.reason or "—")))
+    def requirements_of(self, problem: Problem, person: Person):
+        if not person.unavailable:
+            return
+        name = person.name
+        for slot in problem.slots_by_person[name]:
+            u = problem.unavailability(person, slot)
+            if u is None:
+                continue
+            key = (name, slot.date, slot.shift.id)
+            yield Requirement(self.family, ((key, 1),), hi=0, weight=u.weight, date=slot.date,
+                              shift=slot.shift.id, people=(name,), message="v_unavailable",
+                              fix="v_unavailable_fix",
+                              params=(("person", name), ("date", slot.date.isoformat()),
+                                      ("reason", u.reason or "—")))
 
-    def model_requirements(self, problem: Problem):
+    def model_requirements_of(self, problem: Problem, person: Person):
         """Soft leave only: the model has no variable where hard leave keeps a person away (`Problem.candidates`)."""
-        return (req for req in self.requirements(problem) if req.weight is not None)
+        return (req for req in self.requirements_of(problem, person) if req.weight is not None)

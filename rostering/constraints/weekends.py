@@ -10,30 +10,32 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from ..problem import Problem
-from .base import AnyCount, Rule
+from ..rules import Person
+from .base import AnyCount, PersonalRule
 from .runs import duty_days, personal
 
 
 @dataclass
-class MaxWeekends(Rule):
+class MaxWeekends(PersonalRule):
     family = "weekends"
 
-    def requirements(self, problem: Problem):
-        weekends: dict = {}
-        for i, day in enumerate(problem.days):
-            if day.date.weekday() >= 5:
-                saturday = day.date - timedelta(days=day.date.weekday() - 5)
-                weekends.setdefault(saturday, []).append(i)
-        by_day = duty_days(problem)
-        default = problem.rules.rules.max_weekends
-        for person in problem.people:
-            most, weight = personal(person, "max_weekends", default)
-            if most is None:
-                continue
-            worked = by_day[person.name]
-            groups = tuple(g for g in (tuple(k for i in idx for k, _ in worked[i]) for idx in weekends.values()) if g)
-            if len(groups) <= most:
-                continue
+    def requirements_of(self, problem: Problem, person: Person):
+        most, weight = personal(person, "max_weekends", problem.rules.rules.max_weekends)
+        if most is None:
+            return
+        worked = duty_days(problem, person.name)
+        groups = tuple(g for g in (tuple(k for i in idx for k, _ in worked[i]) for idx in _weekends(problem)) if g)
+        if len(groups) > most:
             yield AnyCount(self.family, (), hi=most, weight=weight, date=problem.start, people=(person.name,),
                            message="v_weekends", fix="v_weekends_fix", groups=groups,
                            params=(("person", person.name), ("bound", most)))
+
+
+def _weekends(problem: Problem) -> list[list[int]]:
+    """Indexes of the range's days, one list per weekend (Saturday and Sunday) it touches."""
+    weekends: dict = {}
+    for i, day in enumerate(problem.days):
+        if day.date.weekday() >= 5:
+            saturday = day.date - timedelta(days=day.date.weekday() - 5)
+            weekends.setdefault(saturday, []).append(i)
+    return list(weekends.values())
