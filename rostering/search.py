@@ -165,17 +165,13 @@ class _PersonModels:
         self.personal = [rule for rule in self.rules if isinstance(rule, PersonalRule)]
         self.requirements = [req for rule in self.rules if not isinstance(rule, PersonalRule)
                              for req in rule.model_requirements(problem)]
-        self.own, shared = _split_by_person(problem, self.requirements)
+        self.own, self.tying = _split_by_person(problem, self.requirements)
         self.placed = [0] * len(self.requirements)  # what the people placed so far add to each requirement
-        self.alone: dict[str, list[tuple[int, tuple]]] = {}  # requirements naming this person only
+        # sorted by `own_part` (in the builder thread, while the person before is solved):
         self.priced: dict[str, list[tuple[int, tuple]]] = {}  # shared, soft, on one assignment of the person
         self.shared: dict[str, list[tuple[int, tuple]]] = {}  # other shared requirements
-        for name, items in (self.own or {}).items():
-            for n, terms in items:
-                kind = self.alone if n not in shared else self.priced if self._on_one(n, terms) else self.shared
-                kind.setdefault(name, []).append((n, terms))
         self.prices: dict[int, dict[int, int]] = {}  # requirement -> coefficient -> price of one assignment
-        self.personal_cost: int | None = 0  # what the placed people's personal requirements cost (None: one broke)
+        self.personal_cost = 0  # what the placed people's soft personal requirements cost
 
     def _on_one(self, n: int, terms: tuple) -> bool:
         return self.requirements[n].weight is not None and len(terms) == 1 \
@@ -199,14 +195,17 @@ class _PersonModels:
                     prices.append(with_one - without)
                     continue
             model.add(req)
-        for n, terms in self.alone.get(name, ()):
-            if self._on_one(n, terms):
+        shared_priced, shared = self.priced.setdefault(name, []), self.shared.setdefault(name, [])
+        for n, terms in (self.own or {}).get(name, ()):
+            if n in self.tying:
+                (shared_priced if self._on_one(n, terms) else shared).append((n, terms))
+            elif self._on_one(n, terms):
                 (key, coef), = terms
                 priced.append(model.x[key])
                 prices.append(self._price(n, coef))
             else:
                 model.add(self.requirements[n], terms)
-        priced += [model.x[key] for _, ((key, _),) in self.priced.get(name, ())]
+        priced += [model.x[key] for _, ((key, _),) in shared_priced]
         for rule in self.rules:
             rule.tighten(model)
         return model, priced, prices, listed
@@ -233,13 +232,12 @@ class _PersonModels:
         """The roster's objective (None if a hard rule breaks), from the requirements already listed.
 
         They are those `check` reads, less eligibility and hard leave, which no model variable
-        can break; listing them all again for `roster_cost` took Curtois & Qu Instance24 16 s."""
+        can break; listing them all again for `roster_cost` took Curtois & Qu Instance24 16 s.
+        A requirement tying people is priced from what `place` counted, not read again."""
         assigned = roster.keys
         total = self.personal_cost
-        if total is None:
-            return None
-        for req in self.requirements:
-            miss = req.excess(req.value(assigned))
+        for n, req in enumerate(self.requirements):
+            miss = req.excess(req.const + self.placed[n] if n in self.tying else req.value(assigned))
             if miss and req.weight is None:
                 return None
             total += (req.weight or 0) * miss
@@ -247,14 +245,18 @@ class _PersonModels:
 
     def place(self, name: str, taken: set, listed: list[Requirement]) -> None:
         """Count what `name`'s assignments `taken` add to the shared requirements, and what
-        their personal requirements `listed` cost."""
+        their soft personal requirements in `listed` cost.
+
+        The hard ones hold: `taken` is a solution of the person's model, which posts them all
+        (reading them again took Curtois & Qu Instance24 9 s)."""
         for req in listed:
-            miss = req.excess(req.value(taken))
-            if miss and (req.weight is None or self.personal_cost is None):
-                self.personal_cost = None
-            elif miss:
-                self.personal_cost += req.weight * miss
-        for n, terms in self.priced.get(name, []) + self.shared.get(name, []):
+            if req.weight is not None:
+                self.personal_cost += req.weight * req.excess(req.value(taken))
+        for n, ((key, coef),) in self.priced.get(name, ()):
+            if key in taken:
+                self.placed[n] += coef
+                self.prices.pop(n, None)
+        for n, terms in self.shared.get(name, ()):
             added = sum(coef for key, coef in terms if key in taken)
             if added:
                 self.placed[n] += added
@@ -339,9 +341,10 @@ def solve_in_neighbourhoods(problem: Problem, time_limit: float = 60.0, workers:
     improve = True  # the neighbourhoods get time after the first roster
     if len(problem.keys) >= min_keys:  # a valid roster first: most of the time may go to it
         # the neighbourhoods need the whole model built: not worth it when that takes most of the time
-        # left after the start; without them, the start gets nearly all of it
+        # left after the start; without them, the start gets nearly all of it, less what freeing its
+        # models and waking the garbage collector take after it (Curtois & Qu Instance24: 2 s)
         improve = len(problem.keys) * MODEL_SECONDS_PER_VARIABLE < 0.15 * time_limit
-        share = 0.8 if improve else 0.95
+        share = 0.8 if improve else 0.9
         found = person_by_person(problem, (time_limit - (time.monotonic() - started)) * share, max(2, workers), seed)
         if found is not None:
             start, start_cost = found

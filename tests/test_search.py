@@ -161,6 +161,7 @@ def test_a_shared_price_follows_what_the_people_placed_so_far_add():
     from rostering.search import _PersonModels
     p = problem()
     parts = _PersonModels(p)
+    parts.own_part("A"), parts.own_part("B")  # each sorts the person's shared requirements
     slot = ("A", START, "E")
     n = next(n for n, ((key, _),) in parts.priced["A"] if key == slot
              and parts.requirements[n].lo is not None)

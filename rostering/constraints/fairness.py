@@ -38,7 +38,7 @@ class Fairness:
                 for pool, names in problem.pools.items() if len(names) > 1}
 
     def cost(self, roster: Roster, problem: Problem) -> int:
-        return self.weight * sum(self.measure(roster, problem).values())
+        return self.weight * sum(self.measure(roster, problem).values()) if self.weight else 0
 
     def post(self, model: "RosterModel") -> None:
         model.add_fairness(self.weight)
