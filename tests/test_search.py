@@ -81,6 +81,16 @@ def test_person_by_person_declines_when_a_hard_rule_ties_people_together():
     assert person_by_person(p, time_limit=5, workers=1) is None
 
 
+def test_person_by_person_finds_nothing_when_someone_who_can_take_nothing_has_a_minimum():
+    """B's minimum minutes cannot be met while B is away the whole fortnight: no valid roster,
+    though B has no assignment to choose (personal rules are listed for everyone, not only
+    for the people with a choice)."""
+    away = RULES.replace("max_shifts: {L: 2}}", "max_shifts: {L: 2}, unavailable: [{from: 2024-01-01, to: 2024-01-14}]}")
+    p = Problem(rules_from(away), START, END)
+    assert not p.keys_by_person["B"]
+    assert person_by_person(p, time_limit=5, workers=1) is None
+
+
 def test_neighbourhood_search_improves_a_poor_start_and_check_prices_it_the_same():
     p = problem()
     start, _ = person_by_person(p, time_limit=5, workers=1)
