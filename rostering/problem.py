@@ -143,7 +143,7 @@ class Problem:
     @cached_property
     def eligible(self) -> dict[tuple[date, str], list[str]]:
         """Per slot, the people whose group/role allow it (leave not considered)."""
-        by_shift = {s.id: [p.name for p in self.people if may_take(p, s)] for s in self.shifts}
+        by_shift = {s.id: [p.name for p in self.people if s.id in self.shifts_of[p.name]] for s in self.shifts}
         return {slot.id: by_shift[slot.shift.id] for slot in self.slots}
 
     @cached_property

@@ -191,8 +191,7 @@ class _PersonModels:
                 if len(present) == 1:
                     (key, coef), = present
                     priced.append(model.x[key])
-                    without, with_one = req.costs_of_one(req.const, coef)
-                    prices.append(with_one - without)
+                    prices.append(req.price_of_one(req.const, coef))
                     continue
             model.add(req)
         shared_priced, shared = self.priced.setdefault(name, []), self.shared.setdefault(name, [])
@@ -224,8 +223,7 @@ class _PersonModels:
             known = self.prices[n] = {}
         price = known.get(coef)
         if price is None:
-            without, with_one = self.requirements[n].costs_of_one(self.requirements[n].const + self.placed[n], coef)
-            price = known[coef] = with_one - without
+            price = known[coef] = self.requirements[n].price_of_one(self.requirements[n].const + self.placed[n], coef)
         return price
 
     def cost(self, roster: Roster) -> int | None:

@@ -54,6 +54,11 @@ class Requirement:
         """A soft requirement's cost without and with one assignment of `coef`, the rest summing to `const`."""
         return self.weight * self.excess(const), self.weight * self.excess(const + coef)  # type: ignore[operator]
 
+    def price_of_one(self, const: int, coef: int) -> int:
+        """What one assignment of `coef` adds to a soft requirement's cost, the rest summing to `const`."""
+        without, with_one = self.costs_of_one(const, coef)
+        return with_one - without
+
 
 @dataclass(frozen=True)
 class AnyCount(Requirement):
