@@ -120,6 +120,23 @@ def test_neighbourhoods_aim_at_the_people_who_could_repair_a_penalty():
     assert by_date[day3] == [{"A", "B", "C"}, {"A"}]  # E short (C could leave L for it); A's request
 
 
+def test_a_weekly_neighbourhood_frees_the_same_weekdays_in_every_week():
+    """Weekend limits and totals tie a week's Friday to Sunday to every other week's: the weekly
+    shape frees a run of weekdays across the whole range, and adapts how many people it frees."""
+    p = problem()  # two weeks
+    start, _ = person_by_person(p, time_limit=5, workers=1)
+    search = NeighbourhoodSearch(p, start, seed=3)
+    weekly = next(shape for shape in search.shapes if shape.weekly)
+    weekly.people, weekly.days = 3, 3
+    for _ in range(20):
+        dates = {search.keys[i][1] for i in search._pick(weekly)}
+        weekdays = {d.weekday() for d in dates}
+        assert any(weekdays == {(first + k) % 7 for k in range(3)} for first in range(7))
+        assert dates == {d for d in search.dates if d.weekday() in weekdays}  # in both weeks
+    weekly.adapt(0.5, most_people=3, most_days=7)
+    assert (weekly.people, weekly.days) == (1.5, 3)  # a step that ran out of time frees fewer people
+
+
 def test_solve_in_neighbourhoods_reports_the_bound_and_proves_when_it_meets_it():
     p = problem()
     result = solve_in_neighbourhoods(p, time_limit=10, workers=2, first_share=0.5, rolling=False, whole_below=0)
