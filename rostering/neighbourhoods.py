@@ -145,7 +145,8 @@ class NeighbourhoodSearch:
             # from one person to another needs the same days of several weeks free at once. On a
             # Curtois & Qu Instance12 roster stuck at 4392, freeing everyone's Fridays to Sundays
             # gave 4295 in 1.3 s, Fridays to Tuesdays 4093 in 19 s; seven-day windows found neither.
-            self.shapes.append(Shape("weekly", people=max(2.0, many * 0.5), days=4.0, weekly=True))
+            weeks = len(self.dates) / 7  # fewer people over many weeks: a step solved within its second
+            self.shapes.append(Shape("weekly", people=max(2.0, many * min(0.5, 4 / weeks)), days=4.0, weekly=True))
         self.rounds = 0
         self.last_improved = 0  # the round of the last improvement
 
