@@ -237,7 +237,7 @@ class NeighbourhoodSearch:
             with self.lock:
                 shape.tried += 1
                 shape.adapt(1.1 if proven and took < 0.3 * budget else (1.0 if proven else 0.85),
-                            len(self.people), 7 if shape.weekly else len(self.dates))
+                            len(self.people), len(self.dates))
 
     def _accept(self, new: dict[int, int], value: float | None, base: int, shape: Shape,
                 progress: Callable[[str], None] | None, started: float) -> None:
