@@ -186,17 +186,17 @@ class NeighbourhoodSearch:
             seeds = self.rng.sample(repairers, min(len(repairers), max(1, count // 2)))
             rest = [p for p in self.people if p not in seeds]
             people = seeds + self.rng.sample(rest, max(0, min(len(rest), count - len(seeds))))
-        if shape.weekly:
-            anchor = day.weekday() if day in self.date_index else self.rng.randrange(7)
+        if shape.weekly:  # a run of weekdays holding the penalty's weekday, in every week
             span = min(7, span)
+            anchor = day.weekday() if day in self.date_index else self.rng.randrange(7)
             first = anchor - self.rng.randrange(span)
             weekdays = {(first + k) % 7 for k in range(span)}
             dates = {d for d in self.dates if d.weekday() in weekdays}
-            return {i for p in people for i in self.of_person[p] if self.keys[i][1] in dates}
-        first = self.rng.randrange(len(self.dates) - span + 1)
-        if day in self.date_index:  # a window holding a date the roster pays for
-            first = min(max(0, self.date_index[day] - self.rng.randrange(span)), len(self.dates) - span)
-        dates = set(self.dates[first:first + span])
+        else:
+            first = self.rng.randrange(len(self.dates) - span + 1)
+            if day in self.date_index:  # a window holding a date the roster pays for
+                first = min(max(0, self.date_index[day] - self.rng.randrange(span)), len(self.dates) - span)
+            dates = set(self.dates[first:first + span])
         if span == len(self.dates):
             return {i for p in people for i in self.of_person[p]}
         if len(people) == len(self.people):
