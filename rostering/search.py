@@ -13,6 +13,7 @@ roster by roster-shaped neighbourhoods (`neighbourhoods.py`) instead of one whol
 """
 from __future__ import annotations
 
+import math
 import time
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
@@ -25,6 +26,7 @@ from .gc_paused import gc_paused
 from .model import RosterModel, build_model
 from .problem import Problem
 from .roster import Assignment, Roster
+from .long_ranges import roster_cost
 from .solve import Result, Status, _parameters, solve
 
 
@@ -315,12 +317,47 @@ on the neighbourhoods were better: 1366 against 1522, Instance16 (2250) 3445 aga
 WHOLE_SEARCH_PARAMETERS = {"subsolvers": ["max_lp"]}
 """The full-problem worker of that search. `lb_tree_search` (the benchmark's choice for the first
 roster and its bound) found worse rosters there: Instance5 1241, Instance7 1378."""
+COLUMNS_SHARE = 0.25
+"""Of a small model's time, the share column generation (`columns.py`) may take first: for a
+lower bound near the published ones and a start for the whole search."""
+COLUMNS_HINT_GAP = 0.02
+"""Their roster is the search's hint only within this gap of their bound: a poor hint steers the
+search to poor rosters (Curtois & Qu Instance6, a combination at 2676 against the bound 1949:
+1971 against 1951 without it, seed 2)."""
+
+
+def _whole_search(problem: Problem, time_limit: float, workers: int, seed: int, parameters: dict | None,
+                  progress: Callable[[str], None] | None, columns_share: float, **options) -> Result:
+    """One CP-SAT search of the whole model, after column generation where it applies.
+
+    The columns' bound proves rosters optimal that CP-SAT's own bound cannot (its LP lets a person
+    work a fraction of every day); their roster is the search's hint."""
+    from .columns import generate_columns
+    started = time.monotonic()
+    columns = generate_columns(problem, time_limit * columns_share, max(1, workers), seed) \
+        if columns_share > 0 else None
+    floor = math.ceil(columns.bound - 1e-6) if columns is not None else None  # objectives are integral
+    hint = None
+    if columns is not None and columns.roster is not None:
+        cost = roster_cost(problem, columns.roster)
+        if cost is not None and cost <= floor * (1 + COLUMNS_HINT_GAP):
+            hint = columns.roster
+    left = max(0.5, time_limit - (time.monotonic() - started))
+    result = solve(problem, time_limit=left, workers=workers, seed=seed, progress=progress, explain=False,
+                   parameters=dict(parameters or {}, **WHOLE_SEARCH_PARAMETERS), hint=hint, floor=floor, **options)
+    result.seconds = time.monotonic() - started
+    if floor is not None and result.objective is not None:
+        result.bound = max(result.bound or 0.0, float(floor))
+        if result.objective <= result.bound + 1e-9:
+            result.status = Status.OPTIMAL
+    return result
 
 
 def solve_in_neighbourhoods(problem: Problem, time_limit: float = 60.0, workers: int = 1, seed: int = 0,
                             first_share: float = 0.2, min_keys: int = 10_000, step_seconds: float = 1.0,
                             parameters: dict | None = None, progress: Callable[[str], None] | None = None,
-                            whole_below: int = WHOLE_SEARCH_KEYS, **options) -> Result:
+                            whole_below: int = WHOLE_SEARCH_KEYS, columns_share: float = COLUMNS_SHARE,
+                            **options) -> Result:
     """A first roster, then `neighbourhoods.NeighbourhoodSearch` for the rest of the time.
 
     The first roster comes from `solve()` over `first_share` of the time (which also gives
@@ -333,8 +370,7 @@ def solve_in_neighbourhoods(problem: Problem, time_limit: float = 60.0, workers:
     from .neighbourhoods import NeighbourhoodSearch
     started = time.monotonic()
     if len(problem.keys) < whole_below:
-        return solve(problem, time_limit=time_limit, workers=workers, seed=seed, progress=progress, explain=False,
-                     parameters=dict(parameters or {}, **WHOLE_SEARCH_PARAMETERS), **options)
+        return _whole_search(problem, time_limit, workers, seed, parameters, progress, columns_share, **options)
     start, bound, start_cost = None, None, None
     improve = True  # the neighbourhoods get time after the first roster
     if len(problem.keys) >= min_keys:  # a valid roster first: most of the time may go to it

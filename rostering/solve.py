@@ -47,16 +47,22 @@ class Result:
 
 
 class _Progress(cp_model.CpSolverSolutionCallback):
-    def __init__(self, report: Callable[[str], None]):
+    """Reports each roster found; stops the search at one scoring `floor` (a bound proven elsewhere)."""
+
+    def __init__(self, report: Callable[[str], None] | None, floor: int | None = None):
         super().__init__()
         self.report = report
+        self.floor = floor
         self.count = 0
         self.start = time.monotonic()
 
     def on_solution_callback(self) -> None:
         self.count += 1
-        self.report(f"{time.monotonic() - self.start:6.2f}s  #{self.count}  "
-                    f"objective={self.objective_value:g}  bound={self.best_objective_bound:g}")
+        if self.report:
+            self.report(f"{time.monotonic() - self.start:6.2f}s  #{self.count}  "
+                        f"objective={self.objective_value:g}  bound={self.best_objective_bound:g}")
+        if self.floor is not None and self.objective_value <= self.floor + 1e-9:
+            self.stop_search()
 
 
 def run_interruptibly(solver: cp_model.CpSolver, model: cp_model.CpModel, callback=None) -> int:
@@ -114,14 +120,16 @@ def solve(problem: Problem, time_limit: float = 30.0, workers: int = 1, seed: in
           progress: Callable[[str], None] | None = None, keep: Roster | None = None,
           explain: bool = True, fixed: Roster | None = None, rolling: bool = True,
           parameters: dict | None = None, pin_dates: set[date] | None = None,
-          hint: Roster | None = None) -> Result:
+          hint: Roster | None = None, floor: int | None = None) -> Result:
     """Build the model from every rule, solve it, and read the roster back.
 
     With `keep`, assignments of that roster are kept where the rules allow (re-planning),
     each change costing more than any fairness gain. With `fixed`, the assignments on
     the dates `fixed` spans (or `pin_dates`) are pinned exactly (e.g. days already served). `rolling=False`
     skips the month-by-month hint; `parameters` overrides CP-SAT parameters by name. `hint` is a
-    starting roster (e.g. from `search.feasible_roster`) used instead of the month-by-month one."""
+    starting roster (e.g. from `search.feasible_roster`) used instead of the month-by-month one.
+    `floor`: a proven lower bound on the objective found elsewhere (`columns.py`); the search stops
+    when it reaches it."""
     from .long_ranges import counts_whole_range, floor_cost, level_loads, proven_cost, rolling_hint, roster_cost
     started = time.monotonic()
     if hint is None and rolling and keep is None and (problem.end - problem.start).days + 1 > ROLLING_DAYS \
@@ -146,7 +154,9 @@ def solve(problem: Problem, time_limit: float = 30.0, workers: int = 1, seed: in
         share = (time_limit - (time.monotonic() - started)) / (len(parts) - i)  # what is left, shared
         solver = _parameters(max(0.5, share), workers, seed, parameters)
         label = f"[{i + 1}/{len(parts)}] " if len(parts) > 1 else ""
-        callback = _Progress(lambda line, label=label: progress(label + line)) if progress else None
+        stop_at = floor if len(parts) == 1 and not extra else None  # a bound on the whole objective
+        callback = _Progress((lambda line, label=label: progress(label + line)) if progress else None, stop_at) \
+            if progress or stop_at is not None else None
         code = run_interruptibly(solver, model.cp, callback)
         part_status = _STATUS.get(code, Status.UNKNOWN)
         if part_status not in (Status.OPTIMAL, Status.FEASIBLE):

@@ -1,0 +1,76 @@
+"""Column generation over people's schedules: its bound holds, is exact where the LP is, and its roster is valid."""
+from __future__ import annotations
+
+import math
+from datetime import date
+
+from conftest import rules_from
+from rostering.checking import check_roster
+from rostering.columns import generate_columns
+from rostering.problem import Problem
+from rostering.solve import solve
+
+SMALL = """
+organization: test
+locale: en
+shifts:
+  - {id: E, windows: "06:00-14:00"}
+  - {id: L, windows: "14:00-22:00"}
+staff:
+  - {name: A, max_consecutive_days: 3, min_consecutive_days_off: 2, max_minutes: 2880,
+     requests: [{date: 2024-01-03, shift: E, want: "on", weight: 4}]}
+  - {name: B, max_consecutive_days: 4, min_minutes: 1920, max_shifts: {L: 2}}
+  - {name: C, max_weekends: 1}
+rules:
+  forbidden_successions: [{shift: L, next: [E]}]
+  cover: [{shift: E, need: 1, under: 100, over: 1}, {shift: L, need: 1, under: 50, over: 1}]
+fairness: {weight: 0}
+"""
+START, END = date(2024, 1, 1), date(2024, 1, 14)
+
+ALONE = """
+organization: test
+locale: en
+shifts:
+  - {id: D, windows: "08:00-16:00"}
+staff:
+  - {name: A, max_consecutive_days: 2}
+rules:
+  cover: [{shift: D, need: 1, under: 100}]
+fairness: {weight: 0}
+"""
+
+
+def test_the_bound_never_exceeds_the_optimum_and_the_roster_keeps_every_hard_rule():
+    p = Problem(rules_from(SMALL), START, END)
+    optimum = solve(p, time_limit=20, workers=2, explain=False, rolling=False)
+    assert optimum.status.value == "optimal"
+    columns = generate_columns(p, time_limit=10, workers=2)
+    assert columns is not None and columns.converged and columns.schedules >= 3
+    assert columns.bound <= optimum.objective + 1e-6
+    report = check_roster(p.rules, columns.roster, p)
+    assert report.ok and report.penalty >= math.ceil(columns.bound - 1e-6)
+
+
+def test_the_bound_counts_what_no_mix_of_schedules_can_cover():
+    """One person, three days, at most two in a row: every schedule leaves a day open, and so
+    does every mix of them (each day covered two thirds at best: 100 in all)."""
+    p = Problem(rules_from(ALONE), date(2024, 1, 1), date(2024, 1, 3))
+    columns = generate_columns(p, time_limit=5, workers=1)
+    assert columns.converged and round(columns.bound, 6) == 100
+    assert check_roster(p.rules, columns.roster, p).penalty == 100
+
+
+def test_column_generation_declines_fairness_and_hard_rules_tying_people():
+    fair = SMALL.replace("fairness: {weight: 0}", "fairness: {weight: 1}")
+    assert generate_columns(Problem(rules_from(fair), START, END), time_limit=5) is None
+    hard_cover = SMALL.replace(
+        "cover: [{shift: E, need: 1, under: 100, over: 1}, {shift: L, need: 1, under: 50, over: 1}]",
+        "min_rest_hours: 8")  # every slot's headcount is then a hard rule tying people
+    assert generate_columns(Problem(rules_from(hard_cover), START, END), time_limit=5) is None
+
+
+def test_a_search_given_a_floor_stops_at_the_first_roster_that_meets_it():
+    p = Problem(rules_from(SMALL), START, END)
+    stopped = solve(p, time_limit=20, workers=1, explain=False, rolling=False, floor=10**9)
+    assert stopped.found and stopped.solutions == 1
