@@ -105,6 +105,7 @@ class _Master:
 
     def __init__(self, requirements, tying: list[int], people: list[_Person]):
         self.requirements, self.tying, self.people = requirements, tying, people
+        self.mix: list[list[float]] = []  # the last LP's weight of each person's schedules
 
     def solve(self) -> tuple[float, dict[int, float], dict[str, float]] | None:
         lp = pywraplp.Solver.CreateSolver("GLOP")
@@ -123,11 +124,13 @@ class _Master:
                 objective.SetCoefficient(over, req.weight)
                 high[n] = lp.Constraint(-inf, req.hi - req.const)
                 high[n].SetCoefficient(over, -1)
-        convexity = {}
+        convexity, mixes = {}, []
         for person in self.people:
             row = convexity[person.name] = lp.Constraint(1, 1)
+            mixes.append([])
             for _, cost, counts in person.schedules:
                 mix = lp.NumVar(0, inf, "")
+                mixes[-1].append(mix)
                 objective.SetCoefficient(mix, cost)
                 row.SetCoefficient(mix, 1)
                 for n, c in counts.items():
@@ -137,6 +140,7 @@ class _Master:
         objective.SetMinimization()
         if lp.Solve() != pywraplp.Solver.OPTIMAL:
             return None
+        self.mix = [[mix.solution_value() for mix in mine] for mine in mixes]
         duals = {n: (low[n].dual_value() if n in low else 0.0) + (high[n].dual_value() if n in high else 0.0)
                  for n in self.tying}
         return objective.Value(), duals, {name: row.dual_value() for name, row in convexity.items()}
@@ -152,6 +156,11 @@ class _Master:
             mine = [ip.new_bool_var("") for _ in person.schedules]
             ip.add_exactly_one(mine)
             picks.append(mine)
+            weights = self.mix[len(picks) - 1] if len(self.mix) >= len(picks) else []
+            if weights:  # start from each person's heaviest schedule in the LP
+                heaviest = max(range(len(weights)), key=weights.__getitem__)
+                for j, var in enumerate(mine):
+                    ip.add_hint(var, int(j == heaviest))
             for var, (_, cost, counts) in zip(mine, person.schedules):
                 costs.append(cost * var)
                 for n, c in counts.items():
