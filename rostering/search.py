@@ -23,10 +23,10 @@ from typing import Callable
 from .constraints import Fairness, Requirement, rules_for
 from .constraints.base import AnyCount, PersonalRule
 from .gc_paused import gc_paused
+from .long_ranges import roster_cost
 from .model import RosterModel, build_model
 from .problem import Problem
 from .roster import Assignment, Roster
-from .long_ranges import roster_cost
 from .solve import Result, Status, _parameters, solve
 
 
@@ -331,7 +331,7 @@ def _whole_search(problem: Problem, time_limit: float, workers: int, seed: int, 
     """One CP-SAT search of the whole model, after column generation where it applies.
 
     The columns' bound proves rosters optimal that CP-SAT's own bound cannot (its LP lets a person
-    work a fraction of every day); their roster is the search's hint."""
+    work a fraction of every day); their roster, when close to that bound, is the search's hint."""
     from .columns import generate_columns
     started = time.monotonic()
     columns = generate_columns(problem, time_limit * columns_share, max(1, workers), seed) \
@@ -346,10 +346,6 @@ def _whole_search(problem: Problem, time_limit: float, workers: int, seed: int, 
     result = solve(problem, time_limit=left, workers=workers, seed=seed, progress=progress, explain=False,
                    parameters=dict(parameters or {}, **WHOLE_SEARCH_PARAMETERS), hint=hint, floor=floor, **options)
     result.seconds = time.monotonic() - started
-    if floor is not None and result.objective is not None:
-        result.bound = max(result.bound or 0.0, float(floor))
-        if result.objective <= result.bound + 1e-9:
-            result.status = Status.OPTIMAL
     return result
 
 

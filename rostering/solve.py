@@ -128,8 +128,8 @@ def solve(problem: Problem, time_limit: float = 30.0, workers: int = 1, seed: in
     the dates `fixed` spans (or `pin_dates`) are pinned exactly (e.g. days already served). `rolling=False`
     skips the month-by-month hint; `parameters` overrides CP-SAT parameters by name. `hint` is a
     starting roster (e.g. from `search.feasible_roster`) used instead of the month-by-month one.
-    `floor`: a proven lower bound on the objective found elsewhere (`columns.py`); the search stops
-    when it reaches it."""
+    `floor`: a proven lower bound on the objective found elsewhere (`columns.py`): the search stops
+    at a roster that meets it, proven optimal."""
     from .long_ranges import counts_whole_range, floor_cost, level_loads, proven_cost, rolling_hint, roster_cost
     started = time.monotonic()
     if hint is None and rolling and keep is None and (problem.end - problem.start).days + 1 > ROLLING_DAYS \
@@ -146,6 +146,7 @@ def solve(problem: Problem, time_limit: float = 30.0, workers: int = 1, seed: in
         requirements = [req for rule in rules for req in rule.model_requirements(problem)]
         parts = independent_parts(problem, requirements)
     status, chosen, objective, bound, solutions, has_objective = Status.OPTIMAL, [], 0.0, 0.0, 0, False
+    stop_at = None
     for i, (people, reqs) in enumerate(parts):
         model = build_model(problem, rules, fairness, people=people, requirements=reqs)
         extra = _pin_hint_keep(model, problem, fixed, pin_dates, hint, keep)
@@ -154,7 +155,7 @@ def solve(problem: Problem, time_limit: float = 30.0, workers: int = 1, seed: in
         share = (time_limit - (time.monotonic() - started)) / (len(parts) - i)  # what is left, shared
         solver = _parameters(max(0.5, share), workers, seed, parameters)
         label = f"[{i + 1}/{len(parts)}] " if len(parts) > 1 else ""
-        stop_at = floor if len(parts) == 1 and not extra else None  # a bound on the whole objective
+        stop_at = floor if len(parts) == 1 and not extra else None  # a bound on this part's whole objective
         callback = _Progress((lambda line, label=label: progress(label + line)) if progress else None, stop_at) \
             if progress or stop_at is not None else None
         code = run_interruptibly(solver, model.cp, callback)
@@ -176,6 +177,10 @@ def solve(problem: Problem, time_limit: float = 30.0, workers: int = 1, seed: in
         hint_cost = roster_cost(problem, hint) if hint is not None and keep is None else None
         if hint_cost is not None and hint_cost < objective:  # the search ran out of time below its hint
             roster, objective, status = hint, float(hint_cost), Status.FEASIBLE
+        if stop_at is not None:
+            bound = max(bound, float(stop_at))
+            if objective <= bound + 1e-9:
+                status = Status.OPTIMAL
         return Result(status, roster, objective if has_objective else 0, bound if has_objective else 0,
                       seconds, solutions)
     if status is Status.UNKNOWN and hint is not None and keep is None:
