@@ -213,7 +213,8 @@ def generate_columns(problem: Problem, time_limit: float, workers: int = 1, seed
         convexity = {p.name: 0.0 for p in people}
         while time.monotonic() < deadline:
             rounds += 1
-            seconds = max(0.1, min(2.0, deadline - time.monotonic()))
+            # each person's share of what is left, so that one round ends by the deadline
+            seconds = max(0.05, min(2.0, (deadline - time.monotonic()) * max(1, workers) / max(1, len(people))))
             priced = list(pool.map(lambda p: p.price(duals, convexity[p.name], seconds, seed + rounds), people))
             if any(result is None for result in priced):
                 return None  # someone has no valid schedule (or none found in time)
