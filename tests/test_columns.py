@@ -9,24 +9,9 @@ from rostering.checking import check_roster
 from rostering.columns import generate_columns
 from rostering.problem import Problem
 from rostering.solve import solve
+from test_search import END, RULES, START
 
-SMALL = """
-organization: test
-locale: en
-shifts:
-  - {id: E, windows: "06:00-14:00"}
-  - {id: L, windows: "14:00-22:00"}
-staff:
-  - {name: A, max_consecutive_days: 3, min_consecutive_days_off: 2, max_minutes: 2880,
-     requests: [{date: 2024-01-03, shift: E, want: "on", weight: 4}]}
-  - {name: B, max_consecutive_days: 4, min_minutes: 1920, max_shifts: {L: 2}}
-  - {name: C, max_weekends: 1}
-rules:
-  forbidden_successions: [{shift: L, next: [E]}]
-  cover: [{shift: E, need: 1, under: 100, over: 1}, {shift: L, need: 1, under: 50, over: 1}]
-fairness: {weight: 0}
-"""
-START, END = date(2024, 1, 1), date(2024, 1, 14)
+SMALL = RULES  # three people, a fortnight, soft cover: the search tests' small roster
 
 ALONE = """
 organization: test
