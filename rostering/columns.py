@@ -9,7 +9,8 @@ a person can work a fraction of every day: Curtois & Qu Instance5 1140.6 (optimu
 needed: each person's own model is solved with the LP's duals as the prices of what they cover.
 
 The chosen schedules, combined by a small CP-SAT search (one schedule per person), also give a
-first roster (Instance5: 1150). Both are used by `search.solve_in_neighbourhoods`.
+first roster (Instance5: 1143–1150 in most runs, 1442 once). Both are used by
+`search.solve_in_neighbourhoods`.
 """
 from __future__ import annotations
 
@@ -26,7 +27,9 @@ from .problem import Key, Problem
 from .roster import Assignment, Roster
 from .solve import _parameters
 
-PRICE_SCALE = 1000  # duals are fractional; CP-SAT's objective is integral
+PRICE_SCALE = 100_000
+"""Duals are fractional and CP-SAT's objective integral: prices are rounded to 1/PRICE_SCALE, and
+every bound taken from a pricing search is lowered by what that rounding could hide."""
 
 
 @dataclass
@@ -89,7 +92,8 @@ class _Person:
         cost = self.cost(keys)
         offset = cost - solver.value(self.own_cost)  # the constant the model leaves out
         reduced = cost - sum(c * duals.get(n, 0.0) for n, c in self.counts(keys).items()) - convexity
-        floor = solver.best_objective_bound / PRICE_SCALE + offset - convexity
+        rounding = len(paid) / PRICE_SCALE  # each price off by at most half a unit, on both sides of the bound
+        floor = solver.best_objective_bound / PRICE_SCALE + offset - convexity - rounding
         return keys, reduced, min(floor, reduced), code == cp_model.OPTIMAL
 
     def add(self, keys: frozenset) -> bool:
@@ -221,17 +225,16 @@ def generate_columns(problem: Problem, time_limit: float, workers: int = 1, seed
             added = sum(person.add(keys) for person, (keys, reduced, _, _) in zip(people, priced)
                         if reduced < -1e-6 or not person.schedules)  # everyone needs a first schedule
             if rounds > 1:
-                if all(proven for *_, proven in priced):  # Lagrangian bound: the LP plus every person's best gain
+                proven = all(optimal for *_, optimal in priced)
+                if proven:  # Lagrangian bound: the LP plus every person's best gain (the LP's own value when none)
                     bound = max(bound, lp + sum(min(0.0, floor) for _, _, floor, _ in priced))
                 if not added:
-                    converged = True
+                    converged = proven  # else a pricing search ran out of time: the LP may not be the bound
                     break
             solved = master.solve()
             if solved is None:
                 return None
             lp, duals, convexity = solved
-        if converged:
-            bound = max(bound, lp)
         left = time_limit - (time.monotonic() - started)
         combined = master.combine(max(0.5, min(left, time_limit * combine_share)), workers, seed)
     roster = None
