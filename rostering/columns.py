@@ -36,11 +36,12 @@ every bound taken from a pricing search is lowered by what that rounding could h
 class Columns:
     """What column generation found: a proven lower bound on the objective (the LP's, when every
     person's pricing was solved to optimality; else the best Lagrangian bound), the LP value,
-    and a roster made of generated schedules (None if none was combined in time)."""
+    and a roster made of generated schedules with its cost (None if none was combined in time)."""
 
     bound: float
     lp: float
     roster: Roster | None
+    cost: int | None
     schedules: int
     converged: bool
     seconds: float
@@ -52,7 +53,8 @@ class _Person:
     def __init__(self, parts, name: str):
         model, priced, prices, listed = parts.own_part(name)
         self.name, self.model = name, model
-        # the model's objective terms price the person's own soft rules, less a constant per person
+        # the model's objective terms price the person's own soft rules, less a constant per person;
+        # `prices` are those of the first `priced` (the rest are shared, priced by the master's duals)
         self.own_cost = sum(model.objective_terms()) + sum(p * v for v, p in zip(priced, prices))
         reqs = parts.requirements
         self.own_rules = [r for r in listed if r.weight is not None] + [
@@ -237,9 +239,10 @@ def generate_columns(problem: Problem, time_limit: float, workers: int = 1, seed
             lp, duals, convexity = solved
         left = time_limit - (time.monotonic() - started)
         combined = master.combine(max(0.5, min(left, time_limit * combine_share)), workers, seed)
-    roster = None
+    roster, cost = None, None
     if combined is not None:
         chosen = [Assignment(d, s, p) for keys in combined[0] for (p, d, s) in keys]
         roster = Roster(problem.start, problem.end, chosen, {"organization": problem.rules.organization})
-    return Columns(max(bound, 0.0) if bound > -math.inf else 0.0, lp, roster,
+        cost = combined[1]  # every schedule's own cost plus the tying rules' penalties: the roster's objective
+    return Columns(max(bound, 0.0) if bound > -math.inf else 0.0, lp, roster, cost,
                    sum(len(p.schedules) for p in people), converged, time.monotonic() - started)

@@ -23,7 +23,6 @@ from typing import Callable
 from .constraints import Fairness, Requirement, rules_for
 from .constraints.base import AnyCount, PersonalRule
 from .gc_paused import gc_paused
-from .long_ranges import roster_cost
 from .model import RosterModel, build_model
 from .problem import Problem
 from .roster import Assignment, Roster
@@ -337,11 +336,9 @@ def _whole_search(problem: Problem, time_limit: float, workers: int, seed: int, 
     columns = generate_columns(problem, time_limit * columns_share, max(1, workers), seed) \
         if columns_share > 0 else None
     floor = math.ceil(columns.bound - 1e-6) if columns is not None else None  # objectives are integral
-    hint = None
-    if columns is not None and columns.roster is not None:
-        cost = roster_cost(problem, columns.roster)
-        if cost is not None and cost <= floor * (1 + COLUMNS_HINT_GAP):
-            hint = columns.roster
+    hint = None  # solve() prices the hint again with `check` before it may return it
+    if columns is not None and columns.cost is not None and columns.cost <= floor * (1 + COLUMNS_HINT_GAP):
+        hint = columns.roster
     left = max(0.5, time_limit - (time.monotonic() - started))
     result = solve(problem, time_limit=left, workers=workers, seed=seed, progress=progress, explain=False,
                    parameters=dict(parameters or {}, **WHOLE_SEARCH_PARAMETERS), hint=hint, floor=floor, **options)

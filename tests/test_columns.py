@@ -36,6 +36,7 @@ def test_the_bound_never_exceeds_the_optimum_and_the_roster_keeps_every_hard_rul
     assert columns.bound <= optimum.objective + 1e-6
     report = check_roster(p.rules, columns.roster, p)
     assert report.ok and report.penalty >= math.ceil(columns.bound - 1e-6)
+    assert columns.cost == report.penalty  # the combination prices its roster as check does
 
 
 def test_the_bound_counts_what_no_mix_of_schedules_can_cover():
