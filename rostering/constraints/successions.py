@@ -9,7 +9,7 @@ than one pair at a time. Otherwise each pair is stated alone.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 from ..problem import Problem, Slot
 from ..rules import Person, Succession
@@ -36,22 +36,22 @@ class ForbiddenSuccessions(PersonalRule):
 
     def requirements_of(self, problem: Problem, person: Person):
         name, allowed = person.name, problem.shifts_of[person.name]
-        terms = {slot.id: ((name, slot.date, slot.shift.id), 1) for slot in problem.slots_by_person[name]}
         blocks = problem.shared(("succession blocks", tuple(self.groups())), lambda: self._blocks(problem))
-        for first, then, weight, labels in blocks:
-            mine = [terms[s.id] for s in first if s.shift.id in allowed]
-            if not mine:
+        mine: dict[tuple, tuple] = {}  # a block's shifts -> those the person may take (few distinct a year)
+        for day, following, first, then, weight, labels in blocks:
+            taken = mine.get((first, then))
+            if taken is None:
+                taken = mine[first, then] = (tuple(s for s in first if s in allowed),
+                                             tuple(s for s in then if s in allowed))
+            if not taken[0] or not taken[1]:
                 continue
-            after = [terms[s.id] for s in then if s.shift.id in allowed]
-            if not after:
-                continue
-            day = first[0].date
-            yield Requirement(self.family, tuple(mine + after), hi=1, weight=weight, date=day, people=(name,),
+            terms = tuple([((name, day, s), 1) for s in taken[0]] + [((name, following, s), 1) for s in taken[1]])
+            yield Requirement(self.family, terms, hi=1, weight=weight, date=day, people=(name,),
                               message="v_succession", fix="v_succession_fix",
                               params=(("person", name), ("date", day.isoformat()), ("shifts", labels)))
 
-    def _blocks(self, problem: Problem) -> list[tuple[list[Slot], list[Slot], int | None, str]]:
-        """(first slots, next slots, weight, label) of every count, for whoever may take both."""
+    def _blocks(self, problem: Problem) -> list[tuple[date, date, tuple[str, ...], tuple[str, ...], int | None, str]]:
+        """(date, next date, first shifts, next shifts, weight, label) of every count, for whoever may take both."""
         one_day = timedelta(days=1)
         out = []
         for day in problem.days:
@@ -67,5 +67,6 @@ class ForbiddenSuccessions(PersonalRule):
                     blocks = [([a], [b]) for a in before for b in after]
                 for first, then in blocks:
                     labels = f"{'/'.join(s.shift.display for s in first)} → {'/'.join(s.shift.display for s in then)}"
-                    out.append((first, then, weight, labels))
+                    out.append((day.date, following, tuple(s.shift.id for s in first),
+                                tuple(s.shift.id for s in then), weight, labels))
         return out
