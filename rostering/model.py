@@ -10,7 +10,7 @@ from typing import Iterable
 from ortools.sat.python import cp_model
 
 from .constraints import Fairness, Requirement, Rule
-from .constraints.base import AnyCount
+from .constraints.base import AnyCount, DayCount
 from .constraints.coverage import Coverage
 from .gc_paused import gc_paused
 from .problem import Key, Problem
@@ -36,13 +36,14 @@ class RosterModel:
             key: self.cp.new_bool_var(f"x[{key[0]}|{key[1].isoformat()}|{key[2]}]")
             for key in keys if key[0] in self.people}
         self.day_vars: dict[tuple[str, object], list[cp_model.IntVar]] = defaultdict(list)  # (person, date) -> duties
-        self.day_of: dict[Key, tuple[str, object]] = {}  # key -> its (person, date), one tuple per day
+        self.var_and_day: dict[Key, tuple] = {}  # key -> (its variable, its (person, date)), for `_terms`
         for key, var in self.x.items():
             day = (key[0], key[1])
             self.day_vars[day].append(var)
-            self.day_of[key] = day
+            self.var_and_day[key] = (var, day)
         self.day_sums: dict[tuple[str, object], cp_model.IntVar] = {}
-        self.summed: dict[int, list[cp_model.IntVar]] = {}  # index of a day sum -> the duties it sums
+        self.day_forms: dict[int, tuple] = {}  # id of a day's duties -> (the duties, their variables)
+        self._last_terms: tuple = ((), [])  # the terms last posted, and their variables
         self.any_flags: dict[tuple, cp_model.IntVar] = {}  # key group -> whether any of it is assigned
         self.penalties: list[tuple[int, cp_model.LinearExprT, Requirement]] = []  # weight × expression
         self.fairness_terms: list[tuple[int, cp_model.IntVar]] = []
@@ -55,7 +56,19 @@ class RosterModel:
         if isinstance(req, AnyCount):
             self.add_any_count(req)
             return
-        self._post(req, self._terms(req.terms if terms is None else terms), req.const if const is None else const)
+        terms = req.terms if terms is None else terms
+        const = req.const if const is None else const
+        if req.weight is None and req.hi == 1 and const == 0 and (req.lo or 0) <= 0 and not self.explain \
+                and all(c == 1 for _, c in terms):
+            self._add_at_most_one(terms)
+        elif terms is req.terms and isinstance(req, DayCount):
+            self._post(req, self._day_terms(req.days), const)
+        else:
+            last, converted = self._last_terms
+            if terms is not last:  # a requirement's upper and lower bound often share one terms tuple
+                converted = self._terms(terms)
+                self._last_terms = (terms, converted)  # keeping `terms` alive keeps its identity unique
+            self._post(req, converted, const)
 
     def _post(self, req: Requirement, terms: list[tuple[cp_model.IntVar, int]], const: int) -> None:
         """`lo <= const + Σ coef·var <= hi`, hard or priced; nothing when no choice can break it."""
@@ -65,10 +78,6 @@ class RosterModel:
             return  # cannot be broken: nothing to post
         if req.weight is not None and len(terms) == 1:
             self._add_soft_single(req, terms[0], const)
-            return
-        if req.weight is None and req.hi == 1 and const == 0 and (req.lo or 0) <= 0 and not self.explain \
-                and all(c == 1 for _, c in terms):
-            self._add_at_most_one([v for v, _ in terms])
             return
         expr = cp_model.LinearExpr.weighted_sum([v for v, _ in terms], [c for _, c in terms]) + const \
             if terms else const  # weighted_sum builds long sums far faster than operator chains
@@ -87,25 +96,26 @@ class RosterModel:
         x = self.x
         if len(keyed) < 4:
             return [(x[k], c) for k, c in keyed if k in x]
-        day_of = self.day_of
-        groups: dict[tuple[str, object], list[tuple[Key, int]]] = {}
+        var_and_day = self.var_and_day
+        groups: dict[tuple[str, object], list[tuple[cp_model.IntVar, int]]] = {}
         for k, c in keyed:
-            day = day_of.get(k)
-            if day is not None:
-                members = groups.get(day)
+            found = var_and_day.get(k)
+            if found is not None:
+                members = groups.get(found[1])
                 if members is None:
-                    groups[day] = [(k, c)]
+                    groups[found[1]] = [(found[0], c)]
                 else:
-                    members.append((k, c))
-        if len(groups) == 1:  # one day alone (at most one duty a day, …) stays a plain clique
-            return [(x[k], c) for members in groups.values() for k, c in members]
+                    members.append((found[0], c))
+        if len(groups) <= 1:  # one day alone (at most one duty a day, …) stays a plain clique
+            return next(iter(groups.values()), [])
         out = []
         for day, members in groups.items():
-            coef = members[0][1]
-            if len(members) > 1 and len(members) == len(self.day_vars[day]) and all(c == coef for _, c in members):
-                out.append((self.day_sum(*day), coef))
-            else:
-                out += [(x[k], c) for k, c in members]
+            if len(members) > 1:
+                coef = members[0][1]
+                if len(members) == len(self.day_vars[day]) and all(c == coef for _, c in members):
+                    out.append((self.day_sum(*day), coef))
+                    continue
+            out += members
         return out
 
     def day_sum(self, name: str, day) -> cp_model.IntVar:
@@ -115,19 +125,37 @@ class RosterModel:
             total = self.cp.new_int_var(0, len(duties), f"day[{name}|{day.isoformat()}]")  # presolve narrows it
             self.cp.add(total == cp_model.LinearExpr.sum(duties))
             self.day_sums[name, day] = total
-            self.summed[total.index] = duties
         return self.day_sums[name, day]
 
-    def _add_at_most_one(self, variables: list) -> None:
-        """At most one of `variables` (booleans, or day sums: each stands for its day's duties).
+    def _add_at_most_one(self, terms) -> None:
+        """A hard "at most one of these assignments", in CP-SAT's own form.
 
-        CP-SAT's own form of the count: a third of a linear constraint's time to post (Curtois &
-        Qu Instance24 posts 2 400 a person for successions alone), and read as a clique at once."""
-        literals = []
-        for var in variables:
-            duties = self.summed.get(var.index)
-            literals += [var] if duties is None else duties
-        self.cp.add_at_most_one(literals)
+        A third of a linear constraint's time to post (Curtois & Qu Instance24 posts 2 400 a
+        person for successions alone), and read as a clique at once."""
+        x = self.x
+        literals = [x[k] for k, _ in terms if k in x]
+        if len(literals) > 1:
+            self.cp.add_at_most_one(literals)
+
+    def _day_terms(self, days) -> list[tuple[cp_model.IntVar, int]]:
+        """Variables and coefficients of a `DayCount`: each whole day of duties as its day sum.
+
+        Each day's form is found once per model (a year of run rules names every day dozens of
+        times: Curtois & Qu Instance24, 82 000 terms a person), by the identity of the day's tuple,
+        which the form keeps alive."""
+        out = []
+        forms = self.day_forms
+        for duties, sign in days:
+            form = forms.get(id(duties))
+            if form is None:
+                x = self.x
+                present = [x[k] for k, _ in duties if k in x]
+                name, day = duties[0][0][0], duties[0][0][1]  # one person's duties on one date
+                if len(present) > 1 and len(present) == len(self.day_vars.get((name, day), ())):
+                    present = [self.day_sum(name, day)]
+                form = forms[id(duties)] = (duties, present)
+            out += [(var, sign) for var in form[1]]
+        return out
 
     def _add_soft_single(self, req: Requirement, term, const: int) -> None:
         """A soft requirement on one assignment costs f(0) + (f(1) − f(0))·x: no slack variable needed.

@@ -79,6 +79,16 @@ class AnyCount(Requirement):
 
 
 @dataclass(frozen=True)
+class DayCount(Requirement):
+    """A count of one person's duties over whole days, each day with a sign: `terms` as in any
+    requirement, and `days` the same grouped by day (each day's duties, counting 1 each, and
+    the day's sign). The model then sums a day it names whole into one variable without
+    sorting the terms by day again; a day's duties tuple is shared by every count naming it."""
+
+    days: tuple[tuple[tuple[tuple[Key, int], ...], int], ...] = ()
+
+
+@dataclass(frozen=True)
 class Violation:
     rule: str  # human name in the locale
     rule_id: str

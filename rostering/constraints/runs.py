@@ -18,7 +18,7 @@ from itertools import chain
 
 from ..problem import Key, Problem, Slot
 from ..rules import Person, RuleValue, rule_value
-from .base import AnyCount, PersonalRule, Requirement
+from .base import AnyCount, DayCount, PersonalRule, Requirement
 from .successions import pairwise_overlapping
 
 DayTerms = tuple[tuple[Key, int], ...]
@@ -161,5 +161,6 @@ class _PersonDays:
         if self.by_date:
             return AnyCount(self.family, (), groups=tuple(self.keys[j] for j, _ in days),
                             signs=tuple(sign for _, sign in days), **fields)
-        return Requirement(self.family, tuple(chain.from_iterable(
-            self.days[j] if sign > 0 else self.negated[j] for j, sign in days)), **fields)
+        return DayCount(self.family, tuple(chain.from_iterable(
+            self.days[j] if sign > 0 else self.negated[j] for j, sign in days)),
+            days=tuple((self.days[j], sign) for j, sign in days), **fields)
