@@ -90,7 +90,7 @@ class _Person:
         code = solver.solve(model.cp)
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return None
-        keys = frozenset(k for k, v in model.x.items() if solver.boolean_value(v))
+        keys = frozenset(model.assigned(solver))
         cost = self.cost(keys)
         offset = cost - solver.value(self.own_cost)  # the constant the model leaves out
         reduced = cost - sum(c * duals.get(n, 0.0) for n, c in self.counts(keys).items()) - convexity

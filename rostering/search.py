@@ -37,7 +37,7 @@ def feasible_roster(problem: Problem, time_limit: float, workers: int = 1, seed:
     solver = _parameters(max(0.5, time_limit), workers, seed, parameters)
     if solver.solve(model.cp) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
-    chosen = [Assignment(d, s, p) for (p, d, s), var in model.x.items() if solver.boolean_value(var)]
+    chosen = [Assignment(d, s, p) for (p, d, s) in model.assigned(solver)]
     return Roster(problem.start, problem.end, chosen, {"organization": problem.rules.organization})
 
 
@@ -145,7 +145,7 @@ def _place_one_by_one(problem: Problem, time_limit: float, workers: int, seed: i
                     if repriced.solve(model.cp) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                         solver = repriced
                     searched += repriced.wall_time
-            taken = {key for key, var in model.x.items() if solver.boolean_value(var)}
+            taken = set(model.assigned(solver))
             chosen += [Assignment(d, s, p) for (p, d, s) in taken]
             parts.place(name, taken, listed)
             besides = time.monotonic() - began - min(searched, max(share, 0.0))  # overrun counts as overhead

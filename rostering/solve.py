@@ -165,7 +165,7 @@ def solve(problem: Problem, time_limit: float = 30.0, workers: int = 1, seed: in
             break
         if part_status is Status.FEASIBLE:
             status = Status.FEASIBLE
-        chosen += [Assignment(d, s, p) for (p, d, s), var in model.x.items() if solver.boolean_value(var)]
+        chosen += [Assignment(d, s, p) for (p, d, s) in model.assigned(solver)]
         if model.objective_terms() or extra:
             objective += solver.objective_value
             bound += solver.best_objective_bound
