@@ -282,6 +282,7 @@ def _split_by_person(problem: Problem, requirements: list[Requirement]
     own: dict[str, list[tuple[int, tuple]]] = {}
     shared: set[int] = set()
     first = itemgetter(0)  # (key, coef) -> key, and key -> person; map() runs it in C
+    last: tuple = ((), {})  # the terms split last, and their split
     for n, req in enumerate(requirements):
         terms = req.terms
         if terms and not isinstance(req, AnyCount) and len(set(map(first, map(first, terms)))) == 1:
@@ -291,10 +292,13 @@ def _split_by_person(problem: Problem, requirements: list[Requirement]
             elif req.weight is None and req.excess(req.const):
                 return None, shared
             continue
-        split: dict[str, list] = {}
-        for term in terms:
-            if term[0] in candidate:
-                split.setdefault(term[0][0], []).append(term)
+        if terms is not last[0]:  # a cover target's two bounds share one terms tuple: split it once
+            parts: dict[str, list] = {}
+            for term in terms:
+                if term[0] in candidate:
+                    parts.setdefault(term[0][0], []).append(term)
+            last = (terms, {name: tuple(part) for name, part in parts.items()})
+        split = last[1]
         people = set(split)
         if isinstance(req, AnyCount):
             people |= {key[0] for key in req.keys() if key in candidate}
@@ -307,7 +311,7 @@ def _split_by_person(problem: Problem, requirements: list[Requirement]
                 return None, shared
             shared.add(n)
         for name in people:
-            own.setdefault(name, []).append((n, tuple(split.get(name, ()))))
+            own.setdefault(name, []).append((n, split.get(name, ())))
     return own, shared
 
 
