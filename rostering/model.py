@@ -30,8 +30,13 @@ class RosterModel:
         self.problem = problem
         self.cp = cp_model.CpModel()
         self.people = people if people is not None else {p.name for p in problem.people}
-        keys = problem.keys if people is None or len(people) * 4 > len(problem.people) else sorted(
-            (k for name in people for k in problem.keys_by_person.get(name, ())), key=problem.key_order.__getitem__)
+        if people is None or len(people) * 4 > len(problem.people):
+            keys = problem.keys
+        elif len(people) == 1:
+            keys = problem.keys_by_person.get(next(iter(people)), [])  # already in key order
+        else:
+            keys = sorted((k for name in people for k in problem.keys_by_person.get(name, ())),
+                          key=problem.key_order.__getitem__)
         self.x: dict[Key, cp_model.IntVar] = {
             key: self.cp.new_bool_var(f"x[{key[0]}|{key[1].isoformat()}|{key[2]}]")
             for key in keys if key[0] in self.people}

@@ -70,10 +70,12 @@ class NoOverlap(PersonalRule):
 
     def requirements_of(self, problem: Problem, person: Person):
         name, allowed = person.name, problem.shifts_of[person.name]
+        label = problem.shared("slot labels", lambda: {s.id: f"{s.date.isoformat()} {s.shift.display}"
+                                                         for s in problem.slots})
         for group in problem.shared("simultaneous slots", lambda: _simultaneous(problem)):
             slots = [slot for slot in group if slot.shift.id in allowed]
             if len(slots) > 1:
-                labels = " / ".join(f"{s.date.isoformat()} {s.shift.display}" for s in slots)
+                labels = " / ".join(label[s.id] for s in slots)
                 yield Requirement(self.family, tuple(((name, s.date, s.shift.id), 1) for s in slots), hi=1,
                                   date=slots[0].date, shift=slots[0].shift.id, people=(name,), message="v_overlap",
                                   fix="v_overlap_fix", params=(("person", name), ("date", slots[0].date.isoformat()),
