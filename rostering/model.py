@@ -77,7 +77,7 @@ class RosterModel:
             self._post(req, self._day_terms(req.days), const)
         else:
             last, converted = self._last_terms
-            if terms is not last:  # a requirement's upper and lower bound often share one terms tuple
+            if terms is not last or not isinstance(terms, tuple):  # bounds often share one terms tuple
                 converted = self._terms(terms)
                 self._last_terms = (terms, converted)  # keeping `terms` alive keeps its identity unique
             self._post(req, converted, const)
@@ -158,6 +158,8 @@ class RosterModel:
         out = []
         forms = self.day_forms
         for duties, sign in days:
+            if not duties:
+                continue
             form = forms.get(id(duties))
             if form is None:
                 x = self.x

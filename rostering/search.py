@@ -74,13 +74,14 @@ LOCAL_SEARCH_PARAMETERS = dict(PERSON_PARAMETERS, use_ls_only=True)
 person's model is built on the other. It found a valid schedule of an Instance23 person in
 0.15 s where the complete search on one worker found none in 6 s, and priced ones as good as
 two workers' search in the same time; person by person went from 65 s to 55 s there."""
-ANY_SCHEDULE_PARAMETERS = dict(LOCAL_SEARCH_PARAMETERS, merge_at_most_one_work_limit=0,
-                               presolve_inclusion_work_limit=0, cp_model_use_sat_presolve=False,
-                               feasibility_jump_decay=1.0, feasibility_jump_var_randomization_probability=0.0)
-"""Local search for any valid schedule (no prices): lighter presolve (no clique merging, inclusion
-detection or SAT presolve) and feasibility jumps without weight decay or random moves. On 30
-Curtois & Qu Instance24 people, two seeds, three rounds: 165–175 ms of CPU a person against 193–217,
-the slowest 0.39–0.48 s against 0.72–0.81 s; every schedule found both ways."""
+ANY_SCHEDULE_PARAMETERS = dict(LOCAL_SEARCH_PARAMETERS, feasibility_jump_decay=1.0,
+                               feasibility_jump_var_randomization_probability=0.0)
+"""Local search for any valid schedule (no prices): feasibility jumps without weight decay or random
+moves. Mean CPU a person over two seeds (Curtois & Qu): Instance22 104 ms against 108–136 in
+three rounds, slowest 0.37 s against 0.40–0.59 s; Instance24 204–215 ms against 207–234 in two,
+slowest 0.49–0.53 s against 0.84–0.93 s. A lighter presolve on top (no clique merging, inclusion detection or SAT
+presolve) saved Instance24 a further fifth, but made Instance22 eight times slower, two people finding
+no schedule in 10 s."""
 MODEL_SECONDS_PER_VARIABLE = 70e-6  # building a whole model: 61–78 µs a variable on Curtois & Qu Instance20–23
 MIN_PRICED_SECONDS = 0.25  # below this, a priced search from nothing rarely finds a schedule (Instance23)
 

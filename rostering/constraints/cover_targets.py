@@ -39,7 +39,7 @@ class CoverTargets(Rule):
 
     def untargeted(self, problem: Problem):
         governed = targets_by_slot(problem, self.targets)
-        return (req for req in Coverage().requirements(problem) if (req.date, req.shift) not in governed)
+        return Coverage().requirements(problem, [slot for slot in problem.slots if slot.id not in governed])
 
     def targeted(self, problem: Problem):
         names = [p.name for p in problem.people]
