@@ -79,9 +79,9 @@ ANY_SCHEDULE_PARAMETERS = dict(LOCAL_SEARCH_PARAMETERS, feasibility_jump_decay=1
 """Local search for any valid schedule (no prices): feasibility jumps without weight decay or random
 moves. Mean CPU a person over two seeds (Curtois & Qu): Instance22 104 ms against 108–136 in
 three rounds, slowest 0.37 s against 0.40–0.59 s; Instance24 204–215 ms against 207–234 in two,
-slowest 0.49–0.53 s against 0.84–0.93 s. A lighter presolve on top (no clique merging, inclusion detection or SAT
-presolve) saved Instance24 a further fifth, but made Instance22 eight times slower, two people finding
-no schedule in 10 s."""
+slowest 0.49–0.53 s against 0.84–0.93 s. A lighter presolve on top (no clique merging, inclusion
+detection or SAT presolve) saved Instance24 a further fifth, but made Instance22 eight times slower,
+two people finding no schedule in 10 s."""
 MODEL_SECONDS_PER_VARIABLE = 70e-6  # building a whole model: 61–78 µs a variable on Curtois & Qu Instance20–23
 MIN_PRICED_SECONDS = 0.25  # below this, a priced search from nothing rarely finds a schedule (Instance23)
 
