@@ -26,8 +26,10 @@ def group_of(req: Requirement) -> GroupKey:
 class RosterModel:
     """x[person, date, shift] booleans for every candidate key, plus the rules posted on them."""
 
-    def __init__(self, problem: Problem, explain: bool = False, people: set[str] | None = None):
+    def __init__(self, problem: Problem, explain: bool = False, people: set[str] | None = None,
+                 at_most_one_form: bool = False):
         self.problem = problem
+        self.at_most_one_form = at_most_one_form  # see `_add_at_most_one`
         self.cp = cp_model.CpModel()
         self.people = people if people is not None else {p.name for p in problem.people}
         if people is None or len(people) * 4 > len(problem.people):
@@ -70,8 +72,8 @@ class RosterModel:
             return
         terms = req.terms if terms is None else terms
         const = req.const if const is None else const
-        if req.weight is None and req.hi == 1 and const == 0 and (req.lo or 0) <= 0 and not self.explain \
-                and all(c == 1 for _, c in terms):
+        if self.at_most_one_form and req.weight is None and req.hi == 1 and const == 0 and (req.lo or 0) <= 0 \
+                and not self.explain and all(c == 1 for _, c in terms):
             self._add_at_most_one(terms)
         elif terms is req.terms and isinstance(req, DayCount):
             self._post(req, self._day_terms(req.days), const)
@@ -140,10 +142,13 @@ class RosterModel:
         return self.day_sums[name, day]
 
     def _add_at_most_one(self, terms) -> None:
-        """A hard "at most one of these assignments", in CP-SAT's own form.
+        """A hard "at most one of these assignments", in CP-SAT's own form (`at_most_one_form`).
 
         A third of a linear constraint's time to post (Curtois & Qu Instance24 posts 2 400 a
-        person for successions alone), and read as a clique at once."""
+        person for successions alone), for models searched for any valid schedule by local search.
+        Not for models an LP-based search solves: on Curtois & Qu Instance7 the whole search's bound
+        fell from 1049 to 1043–1046 and it found 1177 and 1068 where the linear form found 1067 and
+        1062 (seeds 2, 3)."""
         x = self.x
         literals = [x[k] for k, _ in terms if k in x]
         if len(literals) > 1:

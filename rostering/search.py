@@ -127,8 +127,8 @@ def _place_one_by_one(problem: Problem, time_limit: float, workers: int, seed: i
                 price = [cp_model.LinearExpr.weighted_sum(priced, prices)] if priced else []
                 model.finish(price)
             if i + 1 < len(names):  # after this person's Python work, which would otherwise wait on it
-                # the next person's share will be about this one's: no priced search, no redundant constraints
-                upcoming = builder.submit(parts.own_part, names[i + 1], misses < 2 and share >= MIN_PRICED_SECONDS)
+                # the next person's share will be about this one's: too short for a priced search?
+                upcoming = builder.submit(parts.own_part, names[i + 1], misses >= 2 or share < MIN_PRICED_SECONDS)
             searched = 0.0
             found = False
             seed_i = seed + i  # one random stream per person: no one unlucky seed for everyone
@@ -187,15 +187,16 @@ class _PersonModels:
         return self.requirements[n].weight is not None and len(terms) == 1 \
             and not isinstance(self.requirements[n], AnyCount)
 
-    def own_part(self, name: str, tighten: bool = True) -> tuple[RosterModel, list, list[int], list[Requirement]]:
+    def own_part(self, name: str, any_schedule: bool = False) -> tuple[RosterModel, list, list[int], list[Requirement]]:
         """The person's model with the rules no one else's choice changes; the assignments
         priced by soft rules (first those naming the person alone, then the shared ones), and
         the prices of the first; the person's requirements of personal rules.
 
-        `tighten` adds the rules' redundant constraints, which help a priced search's LP but
-        slow the search for any valid schedule (Curtois & Qu Instance24: 0.40 s a person with
-        them, 0.26 s without)."""
-        model = RosterModel(self.problem, people={name})
+        `any_schedule`: the model is for a local search for any valid schedule. It then leaves out
+        the rules' redundant constraints, which help a priced search's LP but slow that search
+        (Curtois & Qu Instance24: 0.40 s a person with them, 0.26 s without), and posts hard
+        "at most one" counts in CP-SAT's own form (faster to post; see `RosterModel`)."""
+        model = RosterModel(self.problem, people={name}, at_most_one_form=any_schedule)
         priced, prices = [], []
         person = self.problem.person_by_name[name]
         listed = [req for rule in self.personal for req in rule.model_requirements_of(self.problem, person)]
@@ -219,7 +220,7 @@ class _PersonModels:
             else:
                 model.add(self.requirements[n], terms)
         priced += [model.x[key] for _, ((key, _),) in shared_priced]
-        if tighten:
+        if not any_schedule:
             for rule in self.rules:
                 rule.tighten(model)
         return model, priced, prices, listed

@@ -205,37 +205,39 @@ def test_person_by_person_declines_when_a_person_has_no_valid_schedule():
     assert person_by_person(p, time_limit=5, workers=1) is None
 
 
-def test_a_person_model_without_redundant_constraints_keeps_the_same_schedules():
-    """`own_part(tighten=False)` (for a search for any valid schedule) leaves out only what
-    `tighten` adds: fewer constraints, and every schedule the lighter model takes the full one takes."""
-    from itertools import islice
-
+def test_a_person_model_for_any_schedule_keeps_the_same_schedules():
+    """`own_part(any_schedule=True)` (for a local search for any valid schedule) leaves out what
+    `tighten` adds and posts hard "at most one" counts in CP-SAT's own form: fewer constraints, and
+    the light and the full model take the same schedules (30 of each checked in the other)."""
     from ortools.sat.python import cp_model
     from rostering.search import _PersonModels
     p = Problem(rules_from(RULES.replace('"14:00-22:00"', '"13:00-21:00"')), START, END)  # one duty a day
     parts = _PersonModels(p)
     full, *_ = parts.own_part("A")
-    light, *_ = parts.own_part("A", tighten=False)
+    light, *_ = parts.own_part("A", any_schedule=True)
     assert len(light.cp.proto.constraints) < len(full.cp.proto.constraints)  # A has hard runs: tighten adds some
-    light.cp.clear_objective()
+    assert any(c.has_at_most_one() for c in light.cp.proto.constraints)
+    assert not any(c.has_at_most_one() for c in full.cp.proto.constraints)
+    for source, other in ((light, full), (full, light)):
+        source.cp.clear_objective()
 
-    class Schedules(cp_model.CpSolverSolutionCallback):
-        def __init__(self):
-            super().__init__()
-            self.found = []
+        class Schedules(cp_model.CpSolverSolutionCallback):
+            def __init__(self):
+                super().__init__()
+                self.found = []
 
-        def on_solution_callback(self):
-            self.found.append([self.boolean_value(v) for v in light.x.values()])
-            if len(self.found) >= 30:
-                self.stop_search()
+            def on_solution_callback(self):
+                self.found.append([self.boolean_value(v) for v in source.x.values()])
+                if len(self.found) >= 30:
+                    self.stop_search()
 
-    solver = cp_model.CpSolver()
-    solver.parameters.enumerate_all_solutions = True
-    seen = Schedules()
-    solver.solve(light.cp, seen)
-    assert seen.found
-    for values in islice(seen.found, 30):
-        fixed = full.cp.clone()
-        for var, value in zip(full.x.values(), values):
-            fixed.add(fixed.get_bool_var_from_proto_index(var.index) == value)
-        assert cp_model.CpSolver().solve(fixed) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+        solver = cp_model.CpSolver()
+        solver.parameters.enumerate_all_solutions = True
+        seen = Schedules()
+        solver.solve(source.cp, seen)
+        assert len(seen.found) == 30
+        for values in seen.found:
+            fixed = other.cp.clone()
+            for var, value in zip(other.x.values(), values):
+                fixed.add(fixed.get_bool_var_from_proto_index(var.index) == value)
+            assert cp_model.CpSolver().solve(fixed) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
