@@ -51,7 +51,6 @@ class RosterModel:
             self.var_and_day[key] = (var, day)
         self.day_sums: dict[tuple[str, object], cp_model.IntVar] = {}
         self.day_forms: dict[int, tuple] = {}  # id of a day's duties -> (the duties, their variables)
-        self._last_terms: tuple = ((), [])  # the terms last posted, and their variables
         self.any_flags: dict[tuple, cp_model.IntVar] = {}  # key group -> whether any of it is assigned
         self.penalties: list[tuple[int, cp_model.LinearExprT, Requirement]] = []  # weight × expression
         self.fairness_terms: list[tuple[int, cp_model.IntVar]] = []
@@ -78,11 +77,7 @@ class RosterModel:
         elif terms is req.terms and isinstance(req, DayCount):
             self._post(req, self._day_terms(req.days), const)
         else:
-            last, converted = self._last_terms
-            if terms is not last or not isinstance(terms, tuple):  # bounds often share one terms tuple
-                converted = self._terms(terms)
-                self._last_terms = (terms, converted)  # keeping `terms` alive keeps its identity unique
-            self._post(req, converted, const)
+            self._post(req, self._terms(terms), const)
 
     def _post(self, req: Requirement, terms: list[tuple[cp_model.IntVar, int]], const: int) -> None:
         """`lo <= const + Σ coef·var <= hi`, hard or priced; nothing when no choice can break it."""
@@ -124,13 +119,16 @@ class RosterModel:
             return next(iter(groups.values()), [])
         out = []
         for day, members in groups.items():
-            if len(members) > 1:
-                coef = members[0][1]
-                if len(members) == len(self.day_vars[day]) and all(c == coef for _, c in members):
-                    out.append((self.day_sum(*day), coef))
-                    continue
-            out += members
+            coef = members[0][1]
+            if self._whole_day(day, len(members)) and all(c == coef for _, c in members):
+                out.append((self.day_sum(*day), coef))
+            else:
+                out += members
         return out
+
+    def _whole_day(self, day: tuple[str, object], count: int) -> bool:
+        """Whether `count` of a person's duties on `day` (person, date) are all of them, and more than one."""
+        return count > 1 and count == len(self.day_vars.get(day, ()))
 
     def day_sum(self, name: str, day) -> cp_model.IntVar:
         """The number of duties `name` holds on `day`, as one variable."""
@@ -169,9 +167,9 @@ class RosterModel:
             if form is None:
                 x = self.x
                 present = [x[k] for k, _ in duties if k in x]
-                name, day = duties[0][0][0], duties[0][0][1]  # one person's duties on one date
-                if len(present) > 1 and len(present) == len(self.day_vars.get((name, day), ())):
-                    present = [self.day_sum(name, day)]
+                day = duties[0][0][:2]  # one person's duties on one date
+                if self._whole_day(day, len(present)):
+                    present = [self.day_sum(*day)]
                 form = forms[id(duties)] = (duties, present)
             out += [(var, sign) for var in form[1]]
         return out

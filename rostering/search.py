@@ -126,13 +126,14 @@ def _place_one_by_one(problem: Problem, time_limit: float, workers: int, seed: i
                 prices = prices + parts.add_shared(name, model)
                 price = [cp_model.LinearExpr.weighted_sum(priced, prices)] if priced else []
                 model.finish(price)
+            priced_search = misses < 2 and share >= MIN_PRICED_SECONDS  # else twice running in vain, or no time
             if i + 1 < len(names):  # after this person's Python work, which would otherwise wait on it
-                # the next person's share will be about this one's: too short for a priced search?
-                upcoming = builder.submit(parts.own_part, names[i + 1], misses >= 2 or share < MIN_PRICED_SECONDS)
+                # the next person's share will be about this one's: a model for any schedule if none is priced
+                upcoming = builder.submit(parts.own_part, names[i + 1], not priced_search)
             searched = 0.0
             found = False
             seed_i = seed + i  # one random stream per person: no one unlucky seed for everyone
-            if misses < 2 and share >= MIN_PRICED_SECONDS:
+            if priced_search:
                 solver = _parameters(share, workers, seed_i, PERSON_PARAMETERS)
                 found = solver.solve(model.cp) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
                 searched = solver.wall_time
