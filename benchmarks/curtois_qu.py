@@ -2,7 +2,7 @@
 
 Each instance becomes a `RosterRules` (shifts, staff with personal limits, requests) and a
 `Problem` starting on a Monday; the project's solver solves it (by default a first roster in
-20 % of the time, then roster-shaped neighbourhood search: `search.solve_in_neighbourhoods`)
+10 % of the time, then roster-shaped neighbourhood search: `search.solve_in_neighbourhoods`)
 and the project's `check_roster` prices the roster. The benchmark objective is the sum of soft penalties
 (cover under/over, unmet on/off requests); every other rule is hard. See
 ../shared/benchmarks/curtois-qu/SOURCE.md for the format.
@@ -25,7 +25,7 @@ from rostering.checking import check_roster
 from rostering.problem import Problem
 from rostering.rules import (CoverTarget, Fairness, Person, RosterRules, RuleSettings, Shift, ShiftRequest,
                              Succession, Unavailability)
-from rostering.search import solve_feasible_first, solve_in_neighbourhoods
+from rostering.search import FIRST_SHARE, solve_feasible_first, solve_in_neighbourhoods
 from rostering.solve import Result, Status, solve
 
 START = date(2024, 1, 1)  # a Monday: the format's day 0
@@ -233,9 +233,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="CP-SAT full-problem subsolvers, comma-separated ('' = CP-SAT's default portfolio)")
     parser.add_argument("--feasible-first", type=float, default=0.0, metavar="SHARE",
                         help="share of the time spent first on any roster keeping the hard rules (0 = off)")
-    parser.add_argument("--neighbourhoods", type=float, default=0.2, metavar="SHARE",
+    parser.add_argument("--neighbourhoods", type=float, default=FIRST_SHARE, metavar="SHARE",
                         help="share of the time for a first roster, the rest for roster-shaped neighbourhood "
-                             "search (default 0.2; 0 = one CP-SAT search)")
+                             f"search (default {FIRST_SHARE:g}; 0 = one CP-SAT search)")
     parser.add_argument("--markdown", type=Path, help="also write a results table here (best known from BEST_KNOWN.md)")
     args = parser.parse_args(argv)
     options = {"subsolvers": args.subsolvers.split(",")} if args.subsolvers else {}

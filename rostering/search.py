@@ -366,8 +366,18 @@ def _whole_search(problem: Problem, time_limit: float, workers: int, seed: int, 
     return result
 
 
+FIRST_SHARE = 0.1
+"""Of the time, the share `solve_in_neighbourhoods` gives one CP-SAT search for a first roster (and a bound).
+
+The neighbourhoods improve a roster faster than that search once it has one, so its second
+half-minute mostly bought the bound. Curtois & Qu, 60 s, seeds 0–2 (0.2 before): Instance9 442 / 448
+/ 444 against 447 / 455 / 453; Instance16 3434 / 3338 / 3445 against 3444 / 3341 / 3435; Instance8
+1341 / 1331, Instance10 4647 / 4649, Instance14 1413 / 1318, Instance18 5064 / 4983 (seeds 0, 1; round 9:
+1439, 4647, 1406, 5383); the bounds are weaker (Instance10 4387–4422 against 4622)."""
+
+
 def solve_in_neighbourhoods(problem: Problem, time_limit: float = 60.0, workers: int = 1, seed: int = 0,
-                            first_share: float = 0.2, min_keys: int = 10_000, step_seconds: float = 1.0,
+                            first_share: float = FIRST_SHARE, min_keys: int = 10_000, step_seconds: float = 1.0,
                             parameters: dict | None = None, progress: Callable[[str], None] | None = None,
                             whole_below: int = WHOLE_SEARCH_KEYS, columns_share: float = COLUMNS_SHARE,
                             **options) -> Result:
