@@ -2,8 +2,8 @@
 
 Each instance becomes a `RosterRules` (shifts, staff with personal limits, requests) and a
 `Problem` starting on a Monday; the project's solver solves it (by default a first roster in
-10 % of the time, then roster-shaped neighbourhood search: `search.solve_in_neighbourhoods`)
-and the project's `check_roster` prices the roster. The benchmark objective is the sum of soft penalties
+a tenth of the time, `search.FIRST_SHARE`, then roster-shaped neighbourhood search:
+`search.solve_in_neighbourhoods`) and the project's `check_roster` prices the roster. The benchmark objective is the sum of soft penalties
 (cover under/over, unmet on/off requests); every other rule is hard. See
 ../shared/benchmarks/curtois-qu/SOURCE.md for the format.
 

@@ -218,22 +218,24 @@ def test_a_person_model_for_any_schedule_keeps_the_same_schedules():
     assert len(light.cp.proto.constraints) < len(full.cp.proto.constraints)  # A has hard runs: tighten adds some
     assert any(c.has_at_most_one() for c in light.cp.proto.constraints)
     assert not any(c.has_at_most_one() for c in full.cp.proto.constraints)
+
+    class Schedules(cp_model.CpSolverSolutionCallback):
+        """The first 30 schedules of a model, as values of its x variables."""
+
+        def __init__(self, model):
+            super().__init__()
+            self.model, self.found = model, []
+
+        def on_solution_callback(self):
+            self.found.append([self.boolean_value(v) for v in self.model.x.values()])
+            if len(self.found) >= 30:
+                self.stop_search()
+
     for source, other in ((light, full), (full, light)):
         source.cp.clear_objective()
-
-        class Schedules(cp_model.CpSolverSolutionCallback):
-            def __init__(self):
-                super().__init__()
-                self.found = []
-
-            def on_solution_callback(self):
-                self.found.append([self.boolean_value(v) for v in source.x.values()])
-                if len(self.found) >= 30:
-                    self.stop_search()
-
         solver = cp_model.CpSolver()
         solver.parameters.enumerate_all_solutions = True
-        seen = Schedules()
+        seen = Schedules(source)
         solver.solve(source.cp, seen)
         assert len(seen.found) == 30
         for values in seen.found:
