@@ -369,11 +369,8 @@ def _whole_search(problem: Problem, time_limit: float, workers: int, seed: int, 
 FIRST_SHARE = 0.1
 """Of the time, the share `solve_in_neighbourhoods` gives one CP-SAT search for a first roster (and a bound).
 
-The neighbourhoods improve a roster faster than that search once it has one, so the second tenth
-of the time it had mostly bought the bound. Curtois & Qu, 60 s, seeds 0–2 (0.2 before): Instance9 442 / 448
-/ 444 against 447 / 455 / 453; Instance16 3434 / 3338 / 3445 against 3444 / 3341 / 3435; Instance8
-1341 / 1331, Instance10 4647 / 4649, Instance14 1413 / 1318, Instance18 5064 / 4983 (seeds 0, 1; round 9:
-1439, 4647, 1406, 5383); the bounds are weaker (Instance10 4387–4422 against 4622)."""
+Once there is a roster the neighbourhoods improve it faster than that search does, so a longer first
+search mostly buys the bound (measured at 0.2 and 0.05: benchmarks/results/curtois_qu.md, round 10)."""
 
 
 def solve_in_neighbourhoods(problem: Problem, time_limit: float = 60.0, workers: int = 1, seed: int = 0,
