@@ -28,6 +28,10 @@ from .roster import Assignment, Roster
 from .solve import _parameters
 
 STEP_PARAMETERS = {"linearization_level": 2}  # the LP proves small neighbourhoods optimal several times faster
+EVERYONE_MOST_KEYS = 8000  # the everyone step only where three weekdays of the range hold at most this many choices
+EVERYONE_STEPS = 8  # its time, in ordinary steps
+SLOW_ROUNDS = 20  # the everyone step waits this many rounds after the last one,
+SLOW_GAIN = 0.005  # and until those rounds gained less than this share of the objective
 
 
 @dataclass
@@ -40,6 +44,7 @@ class Shape:
     people: float
     days: float
     weekly: bool = False
+    aimed: float = 0.5  # how often it is placed on a penalty the roster pays
     tried: int = 0
     improved: int = 0
 
@@ -147,6 +152,16 @@ class NeighbourhoodSearch:
             # gave 4295 in 1.3 s, Fridays to Tuesdays 4093 in 19 s; seven-day windows found neither.
             weeks = len(self.dates) / 7  # fewer people over many weeks: a step solved within its second
             self.shapes.append(Shape("weekly", people=max(2.0, many * min(0.5, 4 / weeks)), days=4.0, weekly=True))
+        # Everyone on three weekdays of every week, taken only when the others stall. On Curtois & Qu
+        # Instance12 the rotation stalls at 41 shifts short: weekends need more shifts than the staff
+        # may work, and each half-worked weekend loses one more; pairing them up moves many people's
+        # weekends at once. From a stuck 4187, everyone's Saturdays to Mondays gave 4090 in 1.3 s.
+        self.everyone: Shape | None = None
+        if len(self.dates) >= 14 and len(self.keys) * 3 / 7 <= EVERYONE_MOST_KEYS:
+            self.everyone = Shape("everyone", people=many, days=3.0, weekly=True, aimed=1.0)
+        self.everyone_busy = False
+        self.everyone_ended = 0  # the round the last everyone step ended
+        self.history: list[float] = []  # the objective at the start of each round
         self.rounds = 0
         self.last_improved = 0  # the round of the last improvement
 
@@ -156,6 +171,21 @@ class NeighbourhoodSearch:
             return set().union(*self.changes[seen:version])
 
     # -- moves -------------------------------------------------------------
+    def _everyone_due(self) -> bool:
+        """Whether this round takes the everyone step (call under the lock, once a round): when no
+        other thread is on it, and the last `SLOW_ROUNDS` rounds, all after the last one ended,
+        gained less than `SLOW_GAIN` of the objective."""
+        self.history.append(self.objective)
+        if self.everyone is None or self.everyone_busy or self.rounds - self.everyone_ended < SLOW_ROUNDS:
+            return False
+        if len(self.history) <= SLOW_ROUNDS:
+            return False
+        before, now = self.history[-1 - SLOW_ROUNDS], self.history[-1]
+        if before - now >= SLOW_GAIN * abs(before):
+            return False
+        self.everyone_busy = True
+        return True
+
     def _costs(self) -> list[tuple[object, list[str]]]:
         """The soft rules the current roster pays for (cover short, requests unmet): each one's
         date and the people whose change could repair it (those it names, and for a count over
@@ -178,7 +208,7 @@ class NeighbourhoodSearch:
         pays: on its date (or weekday), with the people who could repair it among those freed."""
         count = max(1, round(shape.people))
         span = max(1, min(len(self.dates), round(shape.days)))
-        due = self._costs() if self.rng.random() < 0.5 else []
+        due = self._costs() if self.rng.random() < shape.aimed else []
         day, repairers = self.rng.choice(due) if due else (None, [])
         if shape.people >= len(self.people):
             people = self.people
@@ -209,35 +239,54 @@ class NeighbourhoodSearch:
             with self.lock:
                 if floor is not None and self.objective is not None and self.objective <= floor + 1e-9:
                     return
-                shape = self.shapes[self.rounds % len(self.shapes)]
+                everyone = self._everyone_due()
+                shape = self.everyone if everyone else self.shapes[self.rounds % len(self.shapes)]
                 self.rounds += 1
                 seed = self.seed + self.rounds
                 free = self._pick(shape)
                 values, version, objective = list(self.values), self.version, self.objective
                 stalled = self.rounds - self.last_improved
             # the longer nothing improves, the larger the neighbourhoods (and the time each may take)
-            budget = step_seconds * min(4.0, 1.0 + stalled / 60)
+            budget = step_seconds * (EVERYONE_STEPS if everyone else min(4.0, 1.0 + stalled / 60))
             cap = min(budget, deadline - time.monotonic())
             began = time.monotonic()
             code, value, new = worker.solve(values, free, max(0.05, cap), seed, version)
             took = time.monotonic() - began
             proven = code == cp_model.OPTIMAL
-            if value is not None and objective is not None and value <= objective + 1e-9:
+            worth = objective - 1e-9 if everyone else objective + 1e-9  # the everyone step only to improve
+            if value is not None and objective is not None and value <= worth:
                 with self.lock:
                     current = self.version
                     merged = list(self.values) if current != version else None
                 if merged is None:
                     self._accept(new, value, version, shape, progress, started)
-                elif value < objective - 1e-9:  # another thread moved on: price the move on top of its roster
-                    for i, v in new.items():
-                        merged[i] = v
-                    _, value, _ = worker.solve(merged, set(), cap, seed, current)
-                    worker.dirty |= set(new)
-                    self._accept(new, value, current, shape, progress, started)
+                elif value < objective - 1e-9:
+                    self._merge(worker, values, version, new, value, merged, current, cap, seed, shape,
+                                progress, started)
             with self.lock:
                 shape.tried += 1
-                shape.adapt(1.1 if proven and took < 0.3 * budget else (1.0 if proven else 0.85),
-                            len(self.people), len(self.dates))
+                if everyone:
+                    self.everyone_busy, self.everyone_ended = False, self.rounds
+                else:
+                    shape.adapt(1.1 if proven and took < 0.3 * budget else (1.0 if proven else 0.85),
+                                len(self.people), len(self.dates))
+
+    def _merge(self, worker: _ModelCopy, values: list[int], version: int, new: dict[int, int], value: float,
+               merged: list[int], current: int, cap: float, seed: int, shape: Shape,
+               progress: Callable[[str], None] | None, started: float) -> None:
+        """Another thread moved on while this step ran: price the move on top of its roster. If the two
+        clash (the merge breaks a hard rule or costs more than the step's own roster), take the step's
+        own roster instead, undoing the other moves where they differ, when it is still the better."""
+        for i, v in new.items():
+            merged[i] = v
+        _, priced, _ = worker.solve(merged, set(), cap, seed, current)
+        worker.dirty |= set(new)
+        if priced is not None and priced <= value + 1e-9:
+            self._accept(new, priced, current, shape, progress, started)
+            return
+        own = {i: values[i] for i in self.changed_since(version, current)}
+        own.update(new)
+        self._accept(own, value, current, shape, progress, started)
 
     def _accept(self, new: dict[int, int], value: float | None, base: int, shape: Shape,
                 progress: Callable[[str], None] | None, started: float) -> None:

@@ -137,6 +137,66 @@ def test_a_weekly_neighbourhood_frees_the_same_weekdays_in_every_week():
     assert (weekly.people, weekly.days) == (1.5, 3)  # a step that ran out of time frees fewer people
 
 
+def test_the_everyone_step_waits_until_the_rotation_stalls_and_runs_one_at_a_time():
+    """Everyone on three weekdays is a big step: taken when the last rounds gained little, by one
+    thread at a time, and not again until as many rounds have passed."""
+    from rostering.neighbourhoods import SLOW_GAIN, SLOW_ROUNDS
+    p = problem()
+    start, _ = person_by_person(p, time_limit=5, workers=1)
+    search = NeighbourhoodSearch(p, start, seed=3)
+    assert search.everyone is not None and search.everyone.people == len(search.people)
+
+    def round_(objective: float) -> bool:
+        search.objective = objective
+        due = search._everyone_due()
+        search.rounds += 1
+        return due
+
+    assert not any(round_(1000 - k) for k in range(SLOW_ROUNDS))  # gaining 1 a round: 2 % over the window
+    assert not round_(1000 - SLOW_ROUNDS)  # still gaining 2 %
+    flat = [round_(980 - k * SLOW_GAIN) for k in range(SLOW_ROUNDS + 1)]  # gaining a tenth of SLOW_GAIN
+    assert flat.index(True) < SLOW_ROUNDS and flat.count(True) == 1  # once stalled, and only while not busy
+    assert search.everyone_busy
+    search.everyone_busy, search.everyone_ended = False, search.rounds
+    assert not any(round_(979) for _ in range(SLOW_ROUNDS))  # waits after the last one ended
+    assert round_(979)
+
+
+def test_the_everyone_step_frees_everyone_on_a_penalty_s_weekdays_in_every_week():
+    p = problem()
+    from rostering.roster import Assignment
+    roster = Roster(START, END, [Assignment(date(2024, 1, 2), "E", "A")])  # every other shift short
+    search = NeighbourhoodSearch(p, roster, seed=3)
+    search.values = [int(k == ("A", date(2024, 1, 2), "E")) for k in search.keys]
+    for _ in range(10):
+        free = search._pick(search.everyone)
+        weekdays = {search.keys[i][1].weekday() for i in free}
+        assert len(weekdays) == 3 and {search.keys[i][0] for i in free} == {"A", "B", "C"}
+        assert free == {i for i, k in enumerate(search.keys) if k[1].weekday() in weekdays}  # both weeks, all slots
+
+
+def test_a_step_that_clashes_with_another_thread_s_move_keeps_its_own_roster_when_better():
+    """Two threads may free overlapping parts. When a step's change, put into the roster another
+    thread moved on to, breaks a rule or costs more than the step's own roster, that own roster is
+    taken if it beats the current one, undoing the other move where they differ."""
+    from rostering.neighbourhoods import Shape, _ModelCopy
+    p = problem()
+    start, _ = person_by_person(p, time_limit=5, workers=1)
+    search = NeighbourhoodSearch(p, start, seed=3)
+    worker = _ModelCopy(search, search.model.cp)
+    _, own_value, _ = worker.solve(search.values, set(), 5, 0, 0)
+    own = list(search.values)
+    # the other thread's move, accepted meanwhile: nobody works on the first day
+    other = {i for i, k in enumerate(search.keys) if k[1] == START and search.values[i]}
+    assert other
+    for i in other:
+        search.values[i] = 0
+    search.version, search.changes, search.objective = 1, [other], own_value + 100
+    # this step ran from version 0 and changed nothing: its own roster is the start
+    search._merge(worker, own, 0, {}, own_value, list(search.values), 1, 5, 0, Shape("x", 1, 1), None, 0)
+    assert search.version == 2 and search.values == own and search.objective == own_value
+    assert price(p, search.roster()) == own_value
+
 def test_solve_in_neighbourhoods_reports_the_bound_and_proves_when_it_meets_it():
     p = problem()
     result = solve_in_neighbourhoods(p, time_limit=10, workers=2, first_share=0.5, rolling=False, whole_below=0)
