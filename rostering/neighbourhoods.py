@@ -14,6 +14,7 @@ of the model and works on the shared best roster.
 from __future__ import annotations
 
 import random
+from collections import deque
 import threading
 import time
 from dataclasses import dataclass
@@ -161,7 +162,7 @@ class NeighbourhoodSearch:
             self.everyone = Shape("everyone", people=many, days=3.0, weekly=True, aimed=1.0)
         self.everyone_busy = False
         self.everyone_ended = 0  # the round the last everyone step ended
-        self.history: list[float] = []  # the objective at the start of each round
+        self.history: deque[float] = deque(maxlen=SLOW_ROUNDS + 1)  # the objective at the start of the last rounds
         self.rounds = 0
         self.last_improved = 0  # the round of the last improvement
 
@@ -178,9 +179,9 @@ class NeighbourhoodSearch:
         self.history.append(self.objective)
         if self.everyone is None or self.everyone_busy or self.rounds - self.everyone_ended < SLOW_ROUNDS:
             return False
-        if len(self.history) <= SLOW_ROUNDS:
+        if len(self.history) < self.history.maxlen:
             return False
-        before, now = self.history[-1 - SLOW_ROUNDS], self.history[-1]
+        before, now = self.history[0], self.history[-1]
         if before - now >= SLOW_GAIN * abs(before):
             return False
         self.everyone_busy = True
