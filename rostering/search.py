@@ -82,6 +82,56 @@ three rounds, slowest 0.37 s against 0.40–0.59 s; Instance24 204–215 ms agai
 slowest 0.49–0.53 s against 0.84–0.93 s. A lighter presolve on top (no clique merging, inclusion
 detection or SAT presolve) saved Instance24 a further fifth, but made Instance22 eight times slower,
 two people finding no schedule in 10 s."""
+LIGHT_PRESOLVE_PARAMETERS = dict(ANY_SCHEDULE_PARAMETERS, presolve_inclusion_work_limit=0)
+"""The same search without CP-SAT's inclusion detection in presolve. Mean seconds a person over 12–16
+people (Curtois & Qu): Instance24 0.27 against 0.44–0.48, Instance23 0.21 against 0.23, Instance21 0.06
+against 0.07; but Instance20 0.08 against 0.04, and Instance22 0.4–2.4 s or nothing in 3 s against
+0.26. So `FasterSettings` picks between the two by what they measured on the people before."""
+
+
+class FasterSettings:
+    """Two parameter sets for the same search, and which of them has been faster.
+
+    The first `trials` searches of each alternate (first, second, first, …); after that each
+    search takes the one with the lower mean time. A search with the second that finds nothing
+    within twice the first's mean time is repeated with the first, and the second is charged
+    both times, so a setting that stops working loses its turn."""
+
+    def __init__(self, first: dict, second: dict, trials: int = 3):
+        self.settings = (first, second)
+        self.times: tuple[list[float], list[float]] = ([], [])
+        self.trials = trials
+
+    def choice(self) -> int:
+        """0 for the first setting, 1 for the second."""
+        first, second = self.times
+        if len(second) < self.trials:
+            return int(len(first) > len(second))
+        if len(first) < self.trials:
+            return 0
+        return int(sum(second) / len(second) < sum(first) / len(first))
+
+    def solve(self, cp, time_limit: float, seed: int):
+        """(solver, whether it found a solution) for the model `cp`, on one worker."""
+        from ortools.sat.python import cp_model
+        found = (cp_model.OPTIMAL, cp_model.FEASIBLE)
+        wasted = 0.0
+        if self.choice() == 1:
+            usual = self.times[0]
+            limit = min(time_limit, max(0.5, 2 * sum(usual) / len(usual))) if usual else time_limit
+            solver = _parameters(limit, 1, seed, self.settings[1])
+            if solver.solve(cp) in found:
+                self.times[1].append(solver.wall_time)
+                return solver, True
+            wasted = solver.wall_time
+        solver = _parameters(time_limit, 1, seed, self.settings[0])
+        ok = solver.solve(cp) in found
+        self.times[0].append(solver.wall_time)
+        if wasted:
+            self.times[1].append(wasted + solver.wall_time)
+        return solver, ok
+
+
 MODEL_SECONDS_PER_VARIABLE = 70e-6  # building a whole model: 61–78 µs a variable on Curtois & Qu Instance20–23
 MIN_PRICED_SECONDS = 0.25  # below this, a priced search from nothing rarely finds a schedule (Instance23)
 
@@ -113,6 +163,7 @@ def _place_one_by_one(problem: Problem, time_limit: float, workers: int, seed: i
         names = [p.name for p in problem.people]  # everyone: a personal rule may bind someone who can take nothing
         misses = 0  # people in a row whose priced search found nothing in their share of the time
         overhead = 0.0  # time a person takes outside priced search, a running mean weighing recent people most
+        find_any = FasterSettings(ANY_SCHEDULE_PARAMETERS, LIGHT_PRESOLVE_PARAMETERS)  # when no price helps
         upcoming = builder.submit(parts.own_part, names[0]) if names else None
         for i, name in enumerate(names):
             began = time.monotonic()
@@ -140,8 +191,8 @@ def _place_one_by_one(problem: Problem, time_limit: float, workers: int, seed: i
                 misses = 0 if found else misses + 1  # twice running in vain: stop trying
             if not found:  # any valid schedule, then priced from there with what is left of the share
                 model.cp.clear_objective()
-                solver = _parameters(max(10.0, share * 3), 1, seed_i, ANY_SCHEDULE_PARAMETERS)
-                if solver.solve(model.cp) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                solver, any_found = find_any.solve(model.cp, max(10.0, share * 3), seed_i)
+                if not any_found:
                     solver = _parameters(max(10.0, share * 3), workers, seed_i, PERSON_PARAMETERS)  # complete search
                     if solver.solve(model.cp) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                         return None  # no valid schedule for this person (or none found in time)
@@ -408,7 +459,7 @@ def solve_in_neighbourhoods(problem: Problem, time_limit: float = 60.0, workers:
         if not first.found:
             first.seconds = time.monotonic() - started
             return first
-        start, bound = first.roster, first.bound
+        start, bound, start_cost = first.roster, first.bound, first.objective
         if first.status is Status.OPTIMAL:
             return first
     if bound is None and (not improve or time.monotonic() - started > time_limit * 0.95):  # no time to improve
@@ -417,7 +468,7 @@ def solve_in_neighbourhoods(problem: Problem, time_limit: float = 60.0, workers:
     search = NeighbourhoodSearch(problem, start, seed=seed, threads=max(1, workers))
     left = time_limit - (time.monotonic() - started)
     roster = search.run(max(0.5, left), step_seconds=step_seconds, floor=bound, progress=progress)
-    objective = search.objective
+    objective = search.objective if search.objective is not None else start_cost  # no time to price the start
     proven = bound is not None and objective is not None and objective <= bound + 1e-9
     return Result(Status.OPTIMAL if proven else Status.FEASIBLE, roster, objective,
                   bound if bound is not None else 0.0, time.monotonic() - started, search.version + 1)

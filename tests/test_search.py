@@ -210,6 +210,16 @@ def test_solve_in_neighbourhoods_reports_the_bound_and_proves_when_it_meets_it()
     assert big.found and big.objective == price(p, big.roster)  # started person by person
 
 
+
+def test_a_start_the_neighbourhoods_had_no_time_to_price_keeps_its_own_cost(monkeypatch):
+    from rostering.neighbourhoods import NeighbourhoodSearch
+    monkeypatch.setattr(NeighbourhoodSearch, "run", lambda self, *a, **k: self.roster())  # priced nothing
+    p = problem()
+    for first_share, min_keys in ((0.3, 0), (0.5, 10**9)):  # started person by person / by one search
+        result = solve_in_neighbourhoods(p, time_limit=10, workers=2, min_keys=min_keys, first_share=first_share,
+                                         rolling=False, whole_below=0)
+        assert result.found and result.objective == price(p, result.roster)
+
 def test_the_split_by_person_keeps_what_a_person_model_needs():
     """Cover is shared, and only soft rules are; each person's terms are their own (a shared
     rule's cut to candidates); a requirement on no candidate that holds as it stands is left out."""
@@ -303,3 +313,35 @@ def test_a_person_model_for_any_schedule_keeps_the_same_schedules():
             for var, value in zip(other.x.values(), values):
                 fixed.add(fixed.get_bool_var_from_proto_index(var.index) == value)
             assert cp_model.CpSolver().solve(fixed) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+
+
+def _small_model():
+    from ortools.sat.python import cp_model
+    cp = cp_model.CpModel()
+    xs = [cp.new_bool_var(f"x{i}") for i in range(6)]
+    cp.add(sum(xs) == 3)
+    return cp
+
+
+def test_faster_settings_alternate_for_their_trials_then_take_the_faster():
+    from rostering.search import FasterSettings
+    chooser = FasterSettings({}, {}, trials=2)
+    picks = []
+    for _ in range(4):
+        picks.append(chooser.choice())
+        chooser.times[picks[-1]].append(0.5 if picks[-1] == 0 else 0.1)
+    assert picks == [0, 1, 0, 1]
+    assert chooser.choice() == 1  # the second was faster
+    chooser.times[1].extend([2.0, 2.0])  # then it slowed down
+    assert chooser.choice() == 0
+
+
+def test_faster_settings_repeat_a_failed_second_search_with_the_first_and_charge_it():
+    from rostering.search import FasterSettings
+    chooser = FasterSettings({}, {"stop_after_presolve": True}, trials=1)  # the second never finds anything
+    solver, found = chooser.solve(_small_model(), 5.0, 0)
+    assert found and len(chooser.times[0]) == 1 and not chooser.times[1]
+    solver, found = chooser.solve(_small_model(), 5.0, 0)  # the second's turn: it fails, the first finds
+    assert found and sum(solver.response_proto.solution) == 3  # the first setting's solution
+    assert len(chooser.times[0]) == 2 and len(chooser.times[1]) == 1
+    assert chooser.times[1][0] >= chooser.times[0][1]  # charged with the first's repeat as well
