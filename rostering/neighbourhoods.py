@@ -313,12 +313,19 @@ class NeighbourhoodSearch:
             progress(f"{time.monotonic() - started:6.2f}s  {shape.name:<6} objective={value:g}")
 
     def run(self, seconds: float, step_seconds: float = 1.0, floor: float | None = None,
-            progress: Callable[[str], None] | None = None) -> Roster:
-        """Improve the roster until the time is up or the objective meets `floor` (a proven bound)."""
+            progress: Callable[[str], None] | None = None, objective: float | None = None) -> Roster:
+        """Improve the roster until the time is up or the objective meets `floor` (a proven bound).
+
+        `objective`: the start's exact cost where it is known (priced by the check faces); else a
+        first CP-SAT search prices it, which on a year-long roster can take the last seconds left
+        (Curtois & Qu Instance22 on a slow machine: no price within 2 s, so no step at all)."""
         started = time.monotonic()
         deadline = started + seconds
         workers = [_ModelCopy(self, self.model.cp) for _ in range(self.threads)]
-        code, value, _ = workers[0].solve(self.values, set(), max(0.5, min(step_seconds * 5, seconds)), self.seed, 0)
+        if objective is not None:
+            value = objective
+        else:
+            _, value, _ = workers[0].solve(self.values, set(), max(0.5, min(step_seconds * 5, seconds)), self.seed, 0)
         if value is None:
             return self.roster()  # the start breaks a hard rule (or could not be priced in time)
         self.objective = value

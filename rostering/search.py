@@ -443,6 +443,7 @@ def solve_in_neighbourhoods(problem: Problem, time_limit: float = 60.0, workers:
     if len(problem.keys) < whole_below:
         return _whole_search(problem, time_limit, workers, seed, parameters, progress, columns_share, **options)
     start, bound, start_cost = None, None, None
+    exact_cost = None  # the start's cost from the check faces (person by person), not a solver's figure
     improve = True  # the neighbourhoods get time after the first roster
     if len(problem.keys) >= min_keys:  # a valid roster first: most of the time may go to it
         # the neighbourhoods need the whole model built: not worth it when that takes most of the time
@@ -453,6 +454,7 @@ def solve_in_neighbourhoods(problem: Problem, time_limit: float = 60.0, workers:
         found = person_by_person(problem, (time_limit - (time.monotonic() - started)) * share, max(2, workers), seed)
         if found is not None:
             start, start_cost = found
+            exact_cost = start_cost
     if start is None:
         first = solve(problem, time_limit=max(0.5, time_limit * first_share), workers=workers, seed=seed, parameters=parameters,
                       progress=progress, explain=False, **options)
@@ -467,7 +469,8 @@ def solve_in_neighbourhoods(problem: Problem, time_limit: float = 60.0, workers:
                       time.monotonic() - started, 1)
     search = NeighbourhoodSearch(problem, start, seed=seed, threads=max(1, workers))
     left = time_limit - (time.monotonic() - started)
-    roster = search.run(max(0.5, left), step_seconds=step_seconds, floor=bound, progress=progress)
+    roster = search.run(max(0.5, left), step_seconds=step_seconds, floor=bound, progress=progress,
+                        objective=exact_cost)
     objective = search.objective if search.objective is not None else start_cost  # no time to price the start
     proven = bound is not None and objective is not None and objective <= bound + 1e-9
     return Result(Status.OPTIMAL if proven else Status.FEASIBLE, roster, objective,

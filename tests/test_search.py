@@ -104,6 +104,21 @@ def test_neighbourhood_search_improves_a_poor_start_and_check_prices_it_the_same
     assert optimum.status.value == "optimal" and after >= optimum.objective
 
 
+
+def test_a_start_whose_cost_is_known_is_not_priced_again(monkeypatch):
+    from rostering.neighbourhoods import _ModelCopy
+    p = problem()
+    start, _ = person_by_person(p, time_limit=5, workers=1)
+    worse = Roster(START, END, [a for a in start.assignments if a.person != "C"])
+    solved = []
+    original = _ModelCopy.solve
+    monkeypatch.setattr(_ModelCopy, "solve", lambda self, values, free, *a: solved.append(len(free))
+                        or original(self, values, free, *a))
+    search = NeighbourhoodSearch(p, worse, seed=1, threads=1)
+    roster = search.run(3, step_seconds=0.5, objective=price(p, worse))
+    assert solved and 0 not in solved  # every search freed something: none only priced the start
+    assert price(p, roster) == search.objective < price(p, worse)
+
 def test_neighbourhoods_aim_at_the_people_who_could_repair_a_penalty():
     p = problem()
     day1, day2, day3 = date(2024, 1, 1), date(2024, 1, 2), date(2024, 1, 3)
