@@ -132,6 +132,11 @@ class FasterSettings:
         return solver, ok
 
 
+CHOOSE_PRESOLVE_PEOPLE = 20
+"""`FasterSettings` tries the light presolve only with at least this many people left: its trials must
+pay back. On Curtois & Qu Instance22 they fell on the last few people, and the second or so they lost
+cost those people their priced search: a start of 110 855–141 328 in nine runs against 91 908–122 584
+in five (each unpriced schedule there costs thousands in cover)."""
 MODEL_SECONDS_PER_VARIABLE = 70e-6  # building a whole model: 61–78 µs a variable on Curtois & Qu Instance20–23
 MIN_PRICED_SECONDS = 0.25  # below this, a priced search from nothing rarely finds a schedule (Instance23)
 
@@ -191,7 +196,11 @@ def _place_one_by_one(problem: Problem, time_limit: float, workers: int, seed: i
                 misses = 0 if found else misses + 1  # twice running in vain: stop trying
             if not found:  # any valid schedule, then priced from there with what is left of the share
                 model.cp.clear_objective()
-                solver, any_found = find_any.solve(model.cp, max(10.0, share * 3), seed_i)
+                if price or remaining < CHOOSE_PRESOLVE_PEOPLE:  # the usual presolve
+                    solver = _parameters(max(10.0, share * 3), 1, seed_i, ANY_SCHEDULE_PARAMETERS)
+                    any_found = solver.solve(model.cp) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+                else:  # any valid schedule is all this person gets: whichever presolve has been faster
+                    solver, any_found = find_any.solve(model.cp, max(10.0, share * 3), seed_i)
                 if not any_found:
                     solver = _parameters(max(10.0, share * 3), workers, seed_i, PERSON_PARAMETERS)  # complete search
                     if solver.solve(model.cp) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
