@@ -111,12 +111,13 @@ class FasterSettings:
             return 0
         return int(sum(second) / len(second) < sum(first) / len(first))
 
-    def solve(self, cp, time_limit: float, seed: int):
-        """(solver, whether it found a solution) for the model `cp`, on one worker."""
+    def solve(self, cp, time_limit: float, seed: int, choose: bool = True):
+        """(solver, whether it found a solution) for the model `cp`, on one worker; with `choose`
+        False, by the first setting alone, and not counted."""
         from ortools.sat.python import cp_model
         found = (cp_model.OPTIMAL, cp_model.FEASIBLE)
         wasted = 0.0
-        if self.choice() == 1:
+        if choose and self.choice() == 1:
             usual = self.times[0]
             limit = min(time_limit, max(0.5, 2 * sum(usual) / len(usual))) if usual else time_limit
             solver = _parameters(limit, 1, seed, self.settings[1])
@@ -126,7 +127,8 @@ class FasterSettings:
             wasted = solver.wall_time
         solver = _parameters(time_limit, 1, seed, self.settings[0])
         ok = solver.solve(cp) in found
-        self.times[0].append(solver.wall_time)
+        if choose:
+            self.times[0].append(solver.wall_time)
         if wasted:
             self.times[1].append(wasted + solver.wall_time)
         return solver, ok
@@ -196,11 +198,9 @@ def _place_one_by_one(problem: Problem, time_limit: float, workers: int, seed: i
                 misses = 0 if found else misses + 1  # twice running in vain: stop trying
             if not found:  # any valid schedule, then priced from there with what is left of the share
                 model.cp.clear_objective()
-                if price or remaining < CHOOSE_PRESOLVE_PEOPLE:  # the usual presolve
-                    solver = _parameters(max(10.0, share * 3), 1, seed_i, ANY_SCHEDULE_PARAMETERS)
-                    any_found = solver.solve(model.cp) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-                else:  # any valid schedule is all this person gets: whichever presolve has been faster
-                    solver, any_found = find_any.solve(model.cp, max(10.0, share * 3), seed_i)
+                # whichever presolve has been faster only where any valid schedule is all this person gets
+                choose = not price and remaining >= CHOOSE_PRESOLVE_PEOPLE
+                solver, any_found = find_any.solve(model.cp, max(10.0, share * 3), seed_i, choose)
                 if not any_found:
                     solver = _parameters(max(10.0, share * 3), workers, seed_i, PERSON_PARAMETERS)  # complete search
                     if solver.solve(model.cp) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):

@@ -227,7 +227,6 @@ def test_solve_in_neighbourhoods_reports_the_bound_and_proves_when_it_meets_it()
 
 
 def test_a_start_the_neighbourhoods_had_no_time_to_price_keeps_its_own_cost(monkeypatch):
-    from rostering.neighbourhoods import NeighbourhoodSearch
     monkeypatch.setattr(NeighbourhoodSearch, "run", lambda self, *a, **k: self.roster())  # priced nothing
     p = problem()
     for first_share, min_keys in ((0.3, 0), (0.5, 10**9)):  # started person by person / by one search
@@ -360,3 +359,5 @@ def test_faster_settings_repeat_a_failed_second_search_with_the_first_and_charge
     assert found and sum(solver.response_proto.solution) == 3  # the first setting's solution
     assert len(chooser.times[0]) == 2 and len(chooser.times[1]) == 1
     assert chooser.times[1][0] >= chooser.times[0][1]  # charged with the first's repeat as well
+    solver, found = chooser.solve(_small_model(), 5.0, 0, choose=False)  # the first alone, not counted
+    assert found and len(chooser.times[0]) == 2 and len(chooser.times[1]) == 1
