@@ -467,12 +467,21 @@ def solve_in_neighbourhoods(problem: Problem, time_limit: float = 60.0, workers:
     if start is None:
         first = solve(problem, time_limit=max(0.5, time_limit * first_share), workers=workers, seed=seed, parameters=parameters,
                       progress=progress, explain=False, **options)
-        if not first.found:
-            first.seconds = time.monotonic() - started
-            return first
-        start, bound, start_cost = first.roster, first.bound, first.objective
         if first.status is Status.OPTIMAL:
             return first
+        if first.found:
+            start, bound, start_cost = first.roster, first.bound, first.objective
+        else:
+            # no roster in the first search's time (Curtois & Qu Instance18 once on a slow machine,
+            # 6 s): one built person by person still gives the neighbourhoods a start
+            found = None
+            if first.status is Status.UNKNOWN and len(problem.keys) < min_keys:  # else already tried
+                found = person_by_person(problem, time_limit * first_share, max(2, workers), seed)
+            if found is None:
+                first.seconds = time.monotonic() - started
+                return first
+            start, start_cost = found
+            exact_cost = start_cost
     if bound is None and (not improve or time.monotonic() - started > time_limit * 0.95):  # no time to improve
         return Result(Status.FEASIBLE, start, float(start_cost or 0), 0.0,
                       time.monotonic() - started, 1)

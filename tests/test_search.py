@@ -234,6 +234,27 @@ def test_a_start_the_neighbourhoods_had_no_time_to_price_keeps_its_own_cost(monk
                                          rolling=False, whole_below=0)
         assert result.found and result.objective == price(p, result.roster)
 
+def test_a_first_search_that_finds_nothing_in_time_falls_back_on_a_roster_built_person_by_person(monkeypatch):
+    """The first search's few seconds may find no roster on a slow machine; where every hard rule
+    binds one person, a roster built person by person is then the neighbourhoods' start. A proven
+    infeasible model gets no such second try."""
+    import rostering.search as search_module
+    from rostering.solve import Result, Status
+    for status in (Status.UNKNOWN, Status.INFEASIBLE):
+        built = []
+        original = search_module.person_by_person
+        monkeypatch.setattr(search_module, "solve", lambda problem, status=status, **k: Result(status, None, None, None, 0.1))
+        monkeypatch.setattr(search_module, "person_by_person",
+                            lambda problem, *a: built.append(a) or original(problem, *a))
+        p = problem()
+        result = solve_in_neighbourhoods(p, time_limit=6, workers=2, first_share=0.3, rolling=False, whole_below=0)
+        if status is Status.UNKNOWN:
+            assert len(built) == 1 and result.found and result.objective == price(p, result.roster)
+            assert result.status is Status.FEASIBLE and result.bound == 0.0  # nothing proven
+        else:
+            assert not built and result.status is Status.INFEASIBLE and result.roster is None
+
+
 def test_the_split_by_person_keeps_what_a_person_model_needs():
     """Cover is shared, and only soft rules are; each person's terms are their own (a shared
     rule's cut to candidates); a requirement on no candidate that holds as it stands is left out."""
