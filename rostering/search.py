@@ -444,7 +444,8 @@ def solve_in_neighbourhoods(problem: Problem, time_limit: float = 60.0, workers:
     the lower bound), or, from `min_keys` decision variables on, from `person_by_person`
     (one whole-range search finds nothing there in a minute, or a far worse roster: Curtois &
     Qu Instance12, 16 800 variables, 15 370 after 12 s of CP-SAT against 8 515 person by
-    person in 5 s). The result is proven optimal
+    person in 5 s). When that search finds no roster in its time, without proving there is none,
+    a roster built person by person is the start instead. The result is proven optimal
     when the search meets the bound. Below `whole_below` decision variables, one `solve()`
     takes the whole time instead (see `WHOLE_SEARCH_KEYS`). `options` go to `solve()` (e.g. `rolling=False`)."""
     from .neighbourhoods import NeighbourhoodSearch
@@ -472,7 +473,7 @@ def solve_in_neighbourhoods(problem: Problem, time_limit: float = 60.0, workers:
         if first.found:
             start, bound, start_cost = first.roster, first.bound, first.objective
         else:
-            # no roster in the first search's time (Curtois & Qu Instance18 once on a slow machine,
+            # no roster in the first search's time (Curtois & Qu Instance14 and 18 on a slow machine,
             # 6 s): one built person by person still gives the neighbourhoods a start
             found = None
             if first.status is Status.UNKNOWN and len(problem.keys) < min_keys:  # else already tried
