@@ -453,7 +453,7 @@ def solve_in_neighbourhoods(problem: Problem, time_limit: float = 60.0, workers:
     if len(problem.keys) < whole_below:
         return _whole_search(problem, time_limit, workers, seed, parameters, progress, columns_share, **options)
     start, bound, start_cost = None, None, None
-    exact_cost = None  # the start's cost from the check faces (person by person), not a solver's figure
+    built = None  # a start built person by person, with its cost from the check faces
     improve = True  # the neighbourhoods get time after the first roster
     if len(problem.keys) >= min_keys:  # a valid roster first: most of the time may go to it
         # the neighbourhoods need the whole model built: not worth it when that takes most of the time
@@ -461,28 +461,24 @@ def solve_in_neighbourhoods(problem: Problem, time_limit: float = 60.0, workers:
         # models and waking the garbage collector take after it (Curtois & Qu Instance24: 2 s)
         improve = len(problem.keys) * MODEL_SECONDS_PER_VARIABLE < 0.15 * time_limit
         share = 0.8 if improve else 0.9
-        found = person_by_person(problem, (time_limit - (time.monotonic() - started)) * share, max(2, workers), seed)
-        if found is not None:
-            start, start_cost = found
-            exact_cost = start_cost
-    if start is None:
+        built = person_by_person(problem, (time_limit - (time.monotonic() - started)) * share, max(2, workers), seed)
+    if built is None:
         first = solve(problem, time_limit=max(0.5, time_limit * first_share), workers=workers, seed=seed, parameters=parameters,
                       progress=progress, explain=False, **options)
         if first.status is Status.OPTIMAL:
             return first
         if first.found:
             start, bound, start_cost = first.roster, first.bound, first.objective
-        else:
+        elif first.status is Status.UNKNOWN and len(problem.keys) < min_keys:  # else none exists, or already tried
             # no roster in the first search's time (Curtois & Qu Instance14 and 18 on a slow machine,
             # 6 s): one built person by person still gives the neighbourhoods a start
-            found = None
-            if first.status is Status.UNKNOWN and len(problem.keys) < min_keys:  # else already tried
-                found = person_by_person(problem, time_limit * first_share, max(2, workers), seed)
-            if found is None:
-                first.seconds = time.monotonic() - started
-                return first
-            start, start_cost = found
-            exact_cost = start_cost
+            built = person_by_person(problem, time_limit * first_share, max(2, workers), seed)
+        if start is None and built is None:
+            first.seconds = time.monotonic() - started
+            return first
+    if built is not None:
+        start, start_cost = built
+    exact_cost = start_cost if built is not None else None  # then not a solver's figure: no need to price it again
     if bound is None and (not improve or time.monotonic() - started > time_limit * 0.95):  # no time to improve
         return Result(Status.FEASIBLE, start, float(start_cost or 0), 0.0,
                       time.monotonic() - started, 1)

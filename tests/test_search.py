@@ -104,7 +104,6 @@ def test_neighbourhood_search_improves_a_poor_start_and_check_prices_it_the_same
     assert optimum.status.value == "optimal" and after >= optimum.objective
 
 
-
 def test_a_start_whose_cost_is_known_is_not_priced_again(monkeypatch):
     from rostering.neighbourhoods import _ModelCopy
     p = problem()
@@ -118,6 +117,7 @@ def test_a_start_whose_cost_is_known_is_not_priced_again(monkeypatch):
     roster = search.run(3, step_seconds=0.5, objective=price(p, worse))
     assert solved and 0 not in solved  # every search freed something: none only priced the start
     assert price(p, roster) == search.objective < price(p, worse)
+
 
 def test_neighbourhoods_aim_at_the_people_who_could_repair_a_penalty():
     p = problem()
@@ -225,7 +225,6 @@ def test_solve_in_neighbourhoods_reports_the_bound_and_proves_when_it_meets_it()
     assert big.found and big.objective == price(p, big.roster)  # started person by person
 
 
-
 def test_a_start_the_neighbourhoods_had_no_time_to_price_keeps_its_own_cost(monkeypatch):
     monkeypatch.setattr(NeighbourhoodSearch, "run", lambda self, *a, **k: self.roster())  # priced nothing
     p = problem()
@@ -233,6 +232,7 @@ def test_a_start_the_neighbourhoods_had_no_time_to_price_keeps_its_own_cost(monk
         result = solve_in_neighbourhoods(p, time_limit=10, workers=2, min_keys=min_keys, first_share=first_share,
                                          rolling=False, whole_below=0)
         assert result.found and result.objective == price(p, result.roster)
+
 
 def test_a_first_search_that_finds_nothing_in_time_falls_back_on_a_roster_built_person_by_person(monkeypatch):
     """The first search's few seconds may find no roster on a slow machine; where every hard rule
