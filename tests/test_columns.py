@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import math
 from datetime import date
+from types import SimpleNamespace
 
 from conftest import rules_from
 from rostering.checking import check_roster
-from rostering.columns import generate_columns
+from rostering.columns import _Master, generate_columns
+from rostering.constraints.base import Requirement
 from rostering.problem import Problem
 from rostering.solve import solve
 from test_search import END, RULES, START
@@ -62,3 +64,17 @@ def test_a_search_given_a_floor_stops_at_the_first_roster_that_meets_it():
     p = Problem(rules_from(SMALL), START, END)
     stopped = solve(p, time_limit=20, workers=1, explain=False, rolling=False, floor=10**9)
     assert stopped.found and stopped.solutions == 1
+
+
+def test_the_combination_takes_the_cheapest_whole_schedules_together_not_each_persons_cheapest():
+    """Three days each need exactly one person (100 a person short or over); everyone's cheapest
+    schedule is the first day, which leaves two over there and two days open (400). Together: 0 + 3 + 1."""
+    days = [Requirement("cover_target", (), lo=1, hi=1, weight=100) for _ in range(3)]
+    people = [SimpleNamespace(name=name, schedules=[(frozenset({(name, 0)}), 0, {0: 1}), (keys, cost, counts)])
+              for name, keys, cost, counts in [("A", frozenset({("A", 0), ("A", 1)}), 5, {0: 1, 1: 1}),
+                                               ("B", frozenset({("B", 1)}), 3, {1: 1}),
+                                               ("C", frozenset({("C", 2)}), 1, {2: 1})]]
+    master = _Master(days, [0, 1, 2], people)
+    chosen, cost = master.combine(5)
+    assert cost == 4 and chosen == [frozenset({("A", 0)}), frozenset({("B", 1)}), frozenset({("C", 2)})]
+    assert master.cost([p.schedules[0] for p in people]) == 400
