@@ -132,8 +132,11 @@ class _Master:
         self.requirements, self.tying, self.people = requirements, tying, people
 
     def _program(self, backend: str, whole: bool):
-        """(solver, each person's schedule variables, rows of the tying rules' bounds, convexity rows)."""
+        """(solver, each person's schedule variables, rows of the tying rules' bounds, convexity rows);
+        None if this OR-Tools build lacks `backend`."""
         lp = pywraplp.Solver.CreateSolver(backend)
+        if lp is None:
+            return None
         inf = lp.infinity()
         objective = lp.Objective()
         low, high = {}, {}
@@ -166,7 +169,7 @@ class _Master:
         return lp, mixes, low, high, convexity
 
     def solve(self) -> tuple[float, dict[int, float], dict[str, float]] | None:
-        lp, _, low, high, convexity = self._program("GLOP", whole=False)
+        lp, _, low, high, convexity = self._program("GLOP", whole=False)  # GLOP is OR-Tools' own
         if lp.Solve() != pywraplp.Solver.OPTIMAL:
             return None
         duals = {n: (low[n].dual_value() if n in low else 0.0) + (high[n].dual_value() if n in high else 0.0)
@@ -179,7 +182,10 @@ class _Master:
         A MIP solver's branch and cut (CBC) finds far better combinations than CP-SAT: Curtois & Qu
         Instance5 1143 (the optimum) in 2 s against 1249–1847 in 4.5–15 s; Instance6 1961 in 4.5 s
         against 2648 (both LPs 1949)."""
-        ip, picks, *_ = self._program("CBC", whole=True)
+        program = self._program("CBC", whole=True)
+        if program is None:  # an OR-Tools build without CBC: no roster from the columns
+            return None
+        ip, picks, *_ = program
         ip.SetTimeLimit(max(1, int(seconds * 1000)))
         if ip.Solve() not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
             return None
