@@ -78,3 +78,23 @@ def test_the_combination_takes_the_cheapest_whole_schedules_together_not_each_pe
     chosen, cost = master.combine(5)
     assert cost == 4 and chosen == [frozenset({("A", 0)}), frozenset({("B", 1)}), frozenset({("C", 2)})]
     assert master.cost([p.schedules[0] for p in people]) == 400
+
+
+def test_a_pricing_search_that_finds_nothing_late_keeps_the_pool_and_its_roster(monkeypatch):
+    """Near the deadline a pricing search gets little time and may find nothing: the schedules and
+    bound found before still give a roster; only a person with no schedule at all ends it."""
+    import rostering.columns as columns_module
+    price = columns_module._Person.price
+    calls = []
+
+    def first_round_only(self, *args):
+        calls.append(self.name)
+        return price(self, *args) if len(calls) <= 3 else None  # three people: round 1 only
+
+    monkeypatch.setattr(columns_module._Person, "price", first_round_only)
+    p = Problem(rules_from(SMALL), START, END)
+    columns = generate_columns(p, time_limit=5, workers=1)
+    assert columns is not None and not columns.converged and columns.schedules == 3
+    assert check_roster(p.rules, columns.roster, p).penalty == columns.cost
+    monkeypatch.setattr(columns_module._Person, "price", lambda self, *args: None)
+    assert generate_columns(p, time_limit=5, workers=1) is None
