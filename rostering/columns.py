@@ -124,57 +124,72 @@ class _Solutions(cp_model.CpSolverSolutionCallback):
         self.found.append(frozenset(k for k, v in zip(self.keys, self.variables) if self.boolean_value(v)))
 
 
+class _Program:
+    """The master program over the schedules added so far: one mix per person, each tying rule's
+    shortfall priced; continuous (the LP) or with one whole schedule per person (a roster)."""
+
+    def __init__(self, solver, requirements, tying: list[int], people: list[_Person], whole: bool):
+        self.solver, self.whole, self.people = solver, whole, people
+        inf = solver.infinity()
+        self.objective = objective = solver.Objective()
+        self.low, self.high = {}, {}
+        for n in tying:
+            req = requirements[n]
+            if req.lo is not None:
+                short = solver.NumVar(0, inf, "")
+                objective.SetCoefficient(short, req.weight)
+                self.low[n] = solver.Constraint(req.lo - req.const, inf)
+                self.low[n].SetCoefficient(short, 1)
+            if req.hi is not None:
+                over = solver.NumVar(0, inf, "")
+                objective.SetCoefficient(over, req.weight)
+                self.high[n] = solver.Constraint(-inf, req.hi - req.const)
+                self.high[n].SetCoefficient(over, -1)
+        objective.SetMinimization()
+        self.convexity = {person.name: solver.Constraint(1, 1) for person in people}
+        self.mixes: list[list] = [[] for _ in people]  # each person's schedule variables, in their order
+        self.grow()
+
+    def grow(self) -> None:
+        """Add the schedules generated since the last call (the LP solver starts again from its last basis)."""
+        for person, mine in zip(self.people, self.mixes):
+            row = self.convexity[person.name]
+            for _, cost, counts in person.schedules[len(mine):]:
+                mix = self.solver.BoolVar("") if self.whole else self.solver.NumVar(0, self.solver.infinity(), "")
+                mine.append(mix)
+                self.objective.SetCoefficient(mix, cost)
+                row.SetCoefficient(mix, 1)
+                for n, c in counts.items():
+                    for rows in (self.low, self.high):
+                        if n in rows:
+                            rows[n].SetCoefficient(mix, c)
+
+
 class _Master:
-    """The LP over the schedules generated so far: one mix per person, each tying rule's shortfall priced;
-    and the same program with one whole schedule per person, for a roster."""
+    """The LP over the schedules generated so far, kept between rounds and grown by the new ones; and
+    the same program with one whole schedule per person, for a roster."""
 
     def __init__(self, requirements, tying: list[int], people: list[_Person]):
         self.requirements, self.tying, self.people = requirements, tying, people
+        self.lp: _Program | None = None
 
-    def _program(self, backend: str, whole: bool):
-        """(solver, each person's schedule variables, rows of the tying rules' bounds, convexity rows);
-        None if this OR-Tools build lacks `backend`."""
-        lp = pywraplp.Solver.CreateSolver(backend)
-        if lp is None:
-            return None
-        inf = lp.infinity()
-        objective = lp.Objective()
-        low, high = {}, {}
-        for n in self.tying:
-            req = self.requirements[n]
-            if req.lo is not None:
-                short = lp.NumVar(0, inf, "")
-                objective.SetCoefficient(short, req.weight)
-                low[n] = lp.Constraint(req.lo - req.const, inf)
-                low[n].SetCoefficient(short, 1)
-            if req.hi is not None:
-                over = lp.NumVar(0, inf, "")
-                objective.SetCoefficient(over, req.weight)
-                high[n] = lp.Constraint(-inf, req.hi - req.const)
-                high[n].SetCoefficient(over, -1)
-        convexity, mixes = {}, []
-        for person in self.people:
-            row = convexity[person.name] = lp.Constraint(1, 1)
-            mixes.append([])
-            for _, cost, counts in person.schedules:
-                mix = lp.BoolVar("") if whole else lp.NumVar(0, inf, "")
-                mixes[-1].append(mix)
-                objective.SetCoefficient(mix, cost)
-                row.SetCoefficient(mix, 1)
-                for n, c in counts.items():
-                    for rows in (low, high):
-                        if n in rows:
-                            rows[n].SetCoefficient(mix, c)
-        objective.SetMinimization()
-        return lp, mixes, low, high, convexity
+    def _program(self, backend: str, whole: bool) -> _Program | None:
+        """The program over every schedule so far; None if this OR-Tools build lacks `backend`."""
+        solver = pywraplp.Solver.CreateSolver(backend)
+        return None if solver is None else _Program(solver, self.requirements, self.tying, self.people, whole)
 
     def solve(self) -> tuple[float, dict[int, float], dict[str, float]] | None:
-        lp, _, low, high, convexity = self._program("GLOP", whole=False)  # GLOP is OR-Tools' own
-        if lp.Solve() != pywraplp.Solver.OPTIMAL:
+        if self.lp is None:
+            self.lp = self._program("GLOP", whole=False)  # GLOP is OR-Tools' own
+        else:
+            self.lp.grow()
+        lp = self.lp
+        if lp.solver.Solve() != pywraplp.Solver.OPTIMAL:
             return None
+        low, high = lp.low, lp.high
         duals = {n: (low[n].dual_value() if n in low else 0.0) + (high[n].dual_value() if n in high else 0.0)
                  for n in self.tying}
-        return lp.Objective().Value(), duals, {name: row.dual_value() for name, row in convexity.items()}
+        return lp.objective.Value(), duals, {name: row.dual_value() for name, row in lp.convexity.items()}
 
     def combine(self, seconds: float) -> tuple[list[frozenset], int] | None:
         """One generated schedule per person, the combination of least cost found in `seconds`, and its cost.
@@ -185,12 +200,11 @@ class _Master:
         program = self._program("CBC", whole=True)
         if program is None:  # an OR-Tools build without CBC: no roster from the columns
             return None
-        ip, picks, *_ = program
-        ip.SetTimeLimit(max(1, int(seconds * 1000)))
-        if ip.Solve() not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
+        program.solver.SetTimeLimit(max(1, int(seconds * 1000)))
+        if program.solver.Solve() not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
             return None
         chosen = [max(zip(mine, person.schedules), key=lambda pick: pick[0].solution_value())[1]
-                  for mine, person in zip(picks, self.people)]
+                  for mine, person in zip(program.mixes, self.people)]
         return [keys for keys, _, _ in chosen], self.cost(chosen)
 
     def cost(self, chosen: list[tuple[frozenset, int, dict[int, int]]]) -> int:
