@@ -36,7 +36,8 @@ every bound taken from a pricing search is lowered by what that rounding could h
 class Columns:
     """What column generation found: a proven lower bound on the objective (the LP's, when every
     person's pricing was solved to optimality; else the best Lagrangian bound), the LP value,
-    and a roster made of generated schedules with its cost (None if none was combined in time)."""
+    and a roster made of generated schedules with its cost (None if none was combined in time);
+    each assignment's share in the LP's mix of schedules (absent: none)."""
 
     bound: float
     lp: float
@@ -45,6 +46,7 @@ class Columns:
     schedules: int
     converged: bool
     seconds: float
+    fractions: dict[Key, float]
 
 
 class _Person:
@@ -191,6 +193,18 @@ class _Master:
                  for n in self.tying}
         return lp.objective.Value(), duals, {name: row.dual_value() for name, row in lp.convexity.items()}
 
+    def fractions(self) -> dict[Key, float]:
+        """Each assignment's share in the last LP solution's mix of schedules."""
+        shares: dict[Key, float] = {}
+        if self.lp is not None:
+            for person, mine in zip(self.people, self.lp.mixes):
+                for (keys, _, _), mix in zip(person.schedules, mine):
+                    value = mix.solution_value()
+                    if value > 1e-9:
+                        for key in keys:
+                            shares[key] = shares.get(key, 0.0) + value
+        return shares
+
     def combine(self, seconds: float) -> tuple[list[frozenset], int] | None:
         """One generated schedule per person, the combination of least cost found in `seconds`, and its cost.
 
@@ -267,6 +281,7 @@ def generate_columns(problem: Problem, time_limit: float, workers: int = 1, seed
             if solved is None:
                 return None
             lp, duals, convexity = solved
+        fractions = master.fractions()  # before CBC: GLOP's last solution
         left = time_limit - (time.monotonic() - started)
         combined = master.combine(max(0.5, min(left, time_limit * combine_share)))
     roster, cost = None, None
@@ -275,4 +290,4 @@ def generate_columns(problem: Problem, time_limit: float, workers: int = 1, seed
         roster = Roster(problem.start, problem.end, chosen, {"organization": problem.rules.organization})
         cost = combined[1]
     return Columns(max(bound, 0.0) if bound > -math.inf else 0.0, lp, roster, cost,
-                   sum(len(p.schedules) for p in people), converged, time.monotonic() - started)
+                   sum(len(p.schedules) for p in people), converged, time.monotonic() - started, fractions)

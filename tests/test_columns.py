@@ -9,8 +9,11 @@ from conftest import rules_from
 from rostering.checking import check_roster
 from rostering.columns import _Master, generate_columns
 from rostering.constraints.base import Requirement
+from rostering.long_ranges import roster_cost
 from rostering.problem import Problem
-from rostering.solve import solve
+from rostering.roster import Assignment, Roster
+from rostering.search import _around_lp, _whole_search
+from rostering.solve import Result, Status, solve
 from test_search import END, RULES, START
 
 SMALL = RULES  # three people, a fortnight, soft cover: the search tests' small roster
@@ -78,6 +81,36 @@ def test_the_combination_takes_the_cheapest_whole_schedules_together_not_each_pe
     chosen, cost = master.combine(5)
     assert cost == 4 and chosen == [frozenset({("A", 0)}), frozenset({("B", 1)}), frozenset({("C", 2)})]
     assert master.cost([p.schedules[0] for p in people]) == 400
+    lp, _, _ = master.solve()  # the LP takes the same schedules wholly: each of their days has share 1
+    assert lp == 4 and {k: round(v, 6) for k, v in master.fractions().items()} == {("A", 0): 1, ("B", 1): 1, ("C", 2): 1}
+
+
+def test_the_search_around_the_lp_holds_what_the_lp_settled_and_frees_the_rest():
+    """The LP settled the first week as an optimal roster has it and left the second open (share 0.5):
+    the best roster there is an optimal one with the same first week. Everything settled off: B's
+    minimum minutes break, so there is no roster."""
+    p = Problem(rules_from(SMALL), START, END)
+    optimum = solve(p, time_limit=20, workers=2, explain=False, rolling=False)
+    first_week = {k for k in p.keys if (k[1] - START).days < 7}
+    fractions = {k: 1.0 for k in optimum.roster.keys & first_week}
+    fractions.update({k: 0.5 for k in p.keys if k not in first_week})
+    roster, cost = _around_lp(p, fractions, 20, 2, 0, None)
+    assert cost == optimum.objective == roster_cost(p, roster)
+    assert roster.keys & first_week == optimum.roster.keys & first_week
+    assert _around_lp(p, {}, 5, 1, 0, None) is None
+
+
+def test_the_whole_search_answers_with_the_columns_roster_when_it_finds_nothing_better(monkeypatch):
+    """However the search after column generation ends, the better roster the columns gave is not lost."""
+    import rostering.search as search_module
+    p = Problem(rules_from(SMALL), START, END)
+    poor = Roster(p.start, p.end, [Assignment(date(2024, 1, d), "E", "B") for d in range(1, 5)], {"organization": "test"})
+    worse = roster_cost(p, poor)  # B's four days keep every hard rule; the cover is short on the others
+    assert worse is not None
+    monkeypatch.setattr(search_module, "solve", lambda problem, **options: Result(
+        Status.FEASIBLE, poor, float(worse), 0.0, 0.1, 1))
+    result = _whole_search(p, 10, 1, 0, None, None, 0.5)
+    assert result.found and result.objective == roster_cost(p, result.roster) < worse
 
 
 def test_a_pricing_search_that_finds_nothing_late_keeps_the_pool_and_its_roster(monkeypatch):
