@@ -9,7 +9,8 @@ a person can work a fraction of every day: Curtois & Qu Instance5 1140.6 (optimu
 needed: each person's own model is solved with the LP's duals as the prices of what they cover.
 
 The chosen schedules, combined by a MIP solver (CBC, shipped with OR-Tools) into one schedule per
-person, also give a first roster (Instance5: 1143, the optimum, in 2 s). Both are used by
+person, also give a first roster (Instance5: 1143, the optimum, in 2 s); and the LP's share of
+each assignment tells a search which ones it has settled (`search._around_lp`). All are used by
 `search.solve_in_neighbourhoods`.
 """
 from __future__ import annotations
@@ -24,7 +25,7 @@ from ortools.sat.python import cp_model
 
 from .gc_paused import gc_paused
 from .problem import Key, Problem
-from .roster import Assignment, Roster
+from .roster import Roster
 from .solve import _parameters
 
 PRICE_SCALE = 100_000
@@ -286,8 +287,7 @@ def generate_columns(problem: Problem, time_limit: float, workers: int = 1, seed
         combined = master.combine(max(0.5, min(left, time_limit * combine_share)))
     roster, cost = None, None
     if combined is not None:
-        chosen = [Assignment(d, s, p) for keys in combined[0] for (p, d, s) in keys]
-        roster = Roster(problem.start, problem.end, chosen, {"organization": problem.rules.organization})
+        roster = problem.roster_of(key for keys in combined[0] for key in keys)
         cost = combined[1]
     return Columns(max(bound, 0.0) if bound > -math.inf else 0.0, lp, roster, cost,
                    sum(len(p.schedules) for p in people), converged, time.monotonic() - started, fractions)

@@ -25,7 +25,7 @@ from ortools.sat.python import cp_model
 from .constraints import Fairness, rules_for
 from .model import build_model
 from .problem import Problem
-from .roster import Assignment, Roster
+from .roster import Roster
 from .solve import _parameters
 
 STEP_PARAMETERS = {"linearization_level": 2}  # the LP proves small neighbourhoods optimal several times faster
@@ -339,6 +339,4 @@ class NeighbourhoodSearch:
         return self.roster()
 
     def roster(self) -> Roster:
-        chosen = [Assignment(d, s, p) for (p, d, s), v in zip(self.keys, self.values) if v]
-        return Roster(self.problem.start, self.problem.end, chosen,
-                      {"organization": self.problem.rules.organization})
+        return self.problem.roster_of(key for key, v in zip(self.keys, self.values) if v)

@@ -8,9 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cached_property
-from typing import Callable, TypeVar
+from typing import Callable, Iterable, TypeVar
 
 from .calendar import Day, DutyCalendar
+from .roster import Assignment, Roster
 from .rules import Person, RosterRules, Shift, Window
 
 Key = tuple[str, date, str]  # (person, date, shift id)
@@ -191,6 +192,11 @@ class Problem:
 
     def slot_of(self, key: Key) -> Slot | None:
         return self.slot_at.get((key[1], key[2]))
+
+    def roster_of(self, keys: Iterable[Key]) -> Roster:
+        """The roster over this problem's range making these assignments (as a solver's keys name them)."""
+        chosen = [Assignment(d, s, p) for (p, d, s) in keys]
+        return Roster(self.start, self.end, chosen, {"organization": self.rules.organization})
 
     # -- load, for fairness -----------------------------------------------
     def load(self, slot: Slot) -> int:

@@ -24,8 +24,8 @@ from .constraints import Fairness, Requirement, rules_for
 from .constraints.base import AnyCount, PersonalRule
 from .gc_paused import gc_paused
 from .model import RosterModel, build_model
-from .problem import Problem
-from .roster import Assignment, Roster
+from .problem import Key, Problem
+from .roster import Roster
 from .solve import Result, Status, _parameters, solve
 
 
@@ -37,8 +37,7 @@ def feasible_roster(problem: Problem, time_limit: float, workers: int = 1, seed:
     solver = _parameters(max(0.5, time_limit), workers, seed, parameters)
     if solver.solve(model.cp) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
-    chosen = [Assignment(d, s, p) for (p, d, s) in model.assigned(solver)]
-    return Roster(problem.start, problem.end, chosen, {"organization": problem.rules.organization})
+    return problem.roster_of(model.assigned(solver))
 
 
 def solve_feasible_first(problem: Problem, time_limit: float = 30.0, workers: int = 1, seed: int = 0,
@@ -166,7 +165,7 @@ def _place_one_by_one(problem: Problem, time_limit: float, workers: int, seed: i
         parts = _PersonModels(problem)
         if parts.own is None:
             return None
-        chosen: list[Assignment] = []
+        chosen: list[Key] = []
         names = [p.name for p in problem.people]  # everyone: a personal rule may bind someone who can take nothing
         misses = 0  # people in a row whose priced search found nothing in their share of the time
         overhead = 0.0  # time a person takes outside priced search, a running mean weighing recent people most
@@ -215,11 +214,11 @@ def _place_one_by_one(problem: Problem, time_limit: float, workers: int, seed: i
                         solver = repriced
                     searched += repriced.wall_time
             taken = set(model.assigned(solver))
-            chosen += [Assignment(d, s, p) for (p, d, s) in taken]
+            chosen += taken
             parts.place(name, taken, listed)
             besides = time.monotonic() - began - min(searched, max(share, 0.0))  # overrun counts as overhead
             overhead = besides if i == 0 else 0.7 * overhead + 0.3 * besides
-        roster = Roster(problem.start, problem.end, chosen, {"organization": problem.rules.organization})
+        roster = problem.roster_of(chosen)
         cost = parts.cost(roster)
     return None if cost is None else (roster, cost)
 
@@ -433,9 +432,7 @@ def _around_lp(problem: Problem, fractions: dict, time_limit: float, workers: in
     solver = _parameters(max(0.5, time_limit), workers, seed, parameters)
     if solver.solve(model.cp) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
-    chosen = [Assignment(d, s, p) for (p, d, s) in model.assigned(solver)]
-    roster = Roster(problem.start, problem.end, chosen, {"organization": problem.rules.organization})
-    return roster, round(solver.objective_value)
+    return problem.roster_of(model.assigned(solver)), round(solver.objective_value)
 
 
 def _whole_search(problem: Problem, time_limit: float, workers: int, seed: int, parameters: dict | None,
