@@ -233,13 +233,21 @@ class _Master:
         return sum(cost for _, cost, _ in chosen) + penalties
 
 
+QUICK_ROUND_SHARE = 0.15
+"""With `only_if_quick`, the most of column generation's time one round may take. The LP needs about
+fifteen rounds to settle (Curtois & Qu Instance9: 16 rounds, 19 s); where the second round alone
+takes more, pricing is too slow for it to settle in time (Instance14: 4.6 s of 24 s), and a
+person who gets no schedule within their share of a round makes it give up (Instance16)."""
+
+
 def generate_columns(problem: Problem, time_limit: float, workers: int = 1, seed: int = 0,
-                     combine_share: float = 0.3) -> Columns | None:
+                     combine_share: float = 0.3, only_if_quick: bool = False) -> Columns | None:
     """Column generation for at most `time_limit` seconds, of which the roster's combination takes at
-    most `combine_share` (the time it leaves unused is the caller's).
+    most `combine_share` (none at 0; the time it leaves unused is the caller's).
 
     None when it does not apply: a hard rule or a count of groups ties several people, or the
-    fairness spread (not a sum over people) is priced."""
+    fairness spread (not a sum over people) is priced; with `only_if_quick`, also when one of the
+    first two rounds takes more than `QUICK_ROUND_SHARE` of the time (then it gives up early)."""
     from .search import _PersonModels
     started = time.monotonic()
     if problem.rules.fairness.weight:
@@ -255,11 +263,17 @@ def generate_columns(problem: Problem, time_limit: float, workers: int = 1, seed
     with ThreadPoolExecutor(max(1, workers)) as pool:
         duals: dict[int, float] = {}
         convexity = {p.name: 0.0 for p in people}
+        round_limit = time_limit * QUICK_ROUND_SHARE if only_if_quick else math.inf
         while time.monotonic() < deadline:
             rounds += 1
-            # each person's share of what is left, so that one round ends by the deadline
-            seconds = max(0.05, min(2.0, (deadline - time.monotonic()) * max(1, workers) / max(1, len(people))))
+            round_started = time.monotonic()
+            # each person's share of what is left, so that one round ends by the deadline (the
+            # first one, when only finding any schedule, within `round_limit`)
+            limit = min(deadline - round_started, round_limit if rounds == 1 else math.inf)
+            seconds = max(0.05, min(2.0, limit * max(1, workers) / max(1, len(people))))
             priced = list(pool.map(lambda p: p.price(duals, convexity[p.name], seconds, seed + rounds), people))
+            if rounds <= 2 and time.monotonic() - round_started > round_limit:
+                return None
             if any(result is None for result in priced):
                 if rounds == 1:
                     return None  # someone has no valid schedule (or none found in time)
@@ -284,7 +298,7 @@ def generate_columns(problem: Problem, time_limit: float, workers: int = 1, seed
             lp, duals, convexity = solved
         fractions = master.fractions()  # before CBC: GLOP's last solution
         left = time_limit - (time.monotonic() - started)
-        combined = master.combine(max(0.5, min(left, time_limit * combine_share)))
+        combined = master.combine(max(0.5, min(left, time_limit * combine_share))) if combine_share > 0 else None
     roster, cost = None, None
     if combined is not None:
         roster = problem.roster_of(key for keys in combined[0] for key in keys)

@@ -474,6 +474,33 @@ def _whole_search(problem: Problem, time_limit: float, workers: int, seed: int, 
     return result
 
 
+MEDIUM_COLUMNS_SHARE = 0.4
+"""Of a mid-sized roster's time, the most column generation may take before the search around its LP
+(`_columns_start`); it gives up early where pricing is slow (`columns.QUICK_ROUND_SHARE`)."""
+
+
+def _columns_start(problem: Problem, time_limit: float, workers: int, seed: int, parameters: dict | None
+                   ) -> tuple[Roster, int, float] | None:
+    """The best roster around the columns' LP (`_around_lp`), its cost and the columns' bound; None
+    where column generation does not apply or is too slow.
+
+    Above `WHOLE_SEARCH_KEYS` the columns' LP is still close to the optimum where it settles within
+    `MEDIUM_COLUMNS_SHARE` of the time, and a search around it beats the neighbourhoods from a
+    first CP-SAT roster: Curtois & Qu Instance9 439 / 439 / 440 (seeds 0–2, 22 s of columns and
+    10 s around their LP), where the neighbourhoods end at 444–462 or 545 and more;
+    Instance10 4637 proven best around the LP in 4.4 s, against 4662–4961."""
+    from .columns import generate_columns
+    columns = generate_columns(problem, time_limit * MEDIUM_COLUMNS_SHARE, max(1, workers), seed,
+                               combine_share=0, only_if_quick=True)
+    if columns is None or not columns.fractions:
+        return None
+    around = _around_lp(problem, columns.fractions, time_limit * LP_SEARCH_SHARE, workers, seed,
+                        dict(parameters or {}, **WHOLE_SEARCH_PARAMETERS))
+    if around is None:
+        return None
+    return around[0], around[1], float(math.ceil(columns.bound - 1e-6))
+
+
 FIRST_SHARE = 0.1
 """Of the time, the share `solve_in_neighbourhoods` gives one CP-SAT search for a first roster (and a bound).
 
@@ -492,10 +519,12 @@ def solve_in_neighbourhoods(problem: Problem, time_limit: float = 60.0, workers:
     the lower bound), or, from `min_keys` decision variables on, from `person_by_person`
     (one whole-range search finds nothing there in a minute, or a far worse roster: Curtois &
     Qu Instance12, 16 800 variables, 15 370 after 12 s of CP-SAT against 8 515 person by
-    person in 5 s). When that search finds no roster in its time, without proving there is none,
-    a roster built person by person is the start instead. The result is proven optimal
+    person in 5 s). Below `min_keys`, where column generation settles quickly enough, the best
+    roster around its LP is the start instead of that search (`_columns_start`). When that search
+    finds no roster in its time, without proving there is none, a roster built person by person is
+    the start instead. The result is proven optimal
     when the search meets the bound. Below `whole_below` decision variables, one `solve()`
-    takes the whole time instead (see `WHOLE_SEARCH_KEYS`). `options` go to `solve()` (e.g. `rolling=False`)."""
+    takes the whole time instead (see `WHOLE_SEARCH_KEYS`); `columns_share` 0 turns column generation off. `options` go to `solve()` (e.g. `rolling=False`)."""
     from .neighbourhoods import NeighbourhoodSearch
     started = time.monotonic()
     if len(problem.keys) < whole_below:
@@ -510,7 +539,11 @@ def solve_in_neighbourhoods(problem: Problem, time_limit: float = 60.0, workers:
         improve = len(problem.keys) * MODEL_SECONDS_PER_VARIABLE < 0.15 * time_limit
         share = 0.8 if improve else 0.9
         built = person_by_person(problem, (time_limit - (time.monotonic() - started)) * share, max(2, workers), seed)
-    if built is None:
+    elif columns_share > 0:  # a start around the columns' LP, where column generation is quick enough
+        around = _columns_start(problem, time_limit, workers, seed, parameters)
+        if around is not None:
+            start, start_cost, bound = around
+    if built is None and start is None:
         first = solve(problem, time_limit=max(0.5, time_limit * first_share), workers=workers, seed=seed, parameters=parameters,
                       progress=progress, explain=False, **options)
         if first.status is Status.OPTIMAL:

@@ -131,3 +131,52 @@ def test_a_pricing_search_that_finds_nothing_late_keeps_the_pool_and_its_roster(
     assert check_roster(p.rules, columns.roster, p).penalty == columns.cost
     monkeypatch.setattr(columns_module._Person, "price", lambda self, *args: None)
     assert generate_columns(p, time_limit=5, workers=1) is None
+
+
+def test_column_generation_asked_to_be_quick_gives_up_when_pricing_is_slow(monkeypatch):
+    """Where one of the first rounds alone takes more than its share of the time, the LP would not
+    settle in time: column generation gives up, and the caller's time is not spent on it."""
+    import time as time_module
+
+    import rostering.columns as columns_module
+    price = columns_module._Person.price
+    calls = []
+
+    def slow_second_round(self, *args):
+        calls.append(self.name)
+        if len(calls) > 3:  # three people: round 2 on
+            time_module.sleep(0.4)
+        return price(self, *args)
+
+    monkeypatch.setattr(columns_module._Person, "price", slow_second_round)
+    p = Problem(rules_from(SMALL), START, END)
+    started = time_module.monotonic()
+    assert generate_columns(p, time_limit=5, workers=1, combine_share=0, only_if_quick=True) is None
+    assert time_module.monotonic() - started < 3  # round 2 (1.2 s of pricing against 0.75 s) ends it
+    patient = generate_columns(p, time_limit=5, workers=1, combine_share=0)
+    assert patient is not None and patient.fractions and patient.roster is None  # no combination asked
+
+
+def test_a_mid_sized_roster_starts_around_the_columns_lp_and_else_from_a_first_search(monkeypatch):
+    """Above the whole search's size, a roster whose columns settle in time starts from the best roster
+    around their LP (no first CP-SAT search); where column generation gives up, the first search runs."""
+    import rostering.columns as columns_module
+    import rostering.search as search_module
+    p = Problem(rules_from(SMALL), START, END)
+    optimum = solve(p, time_limit=20, workers=2, explain=False, rolling=False)
+    first_searches = []
+    real_solve = search_module.solve
+
+    def counted_solve(problem, **options):
+        first_searches.append(options["time_limit"])
+        return real_solve(problem, **options)
+
+    monkeypatch.setattr(search_module, "solve", counted_solve)
+    result = search_module.solve_in_neighbourhoods(p, time_limit=10, workers=2, whole_below=0, rolling=False)
+    assert not first_searches
+    assert result.objective == optimum.objective == roster_cost(p, result.roster)
+    assert result.bound <= optimum.objective
+
+    monkeypatch.setattr(columns_module, "generate_columns", lambda *args, **options: None)
+    result = search_module.solve_in_neighbourhoods(p, time_limit=10, workers=2, whole_below=0, rolling=False)
+    assert len(first_searches) == 1 and result.found

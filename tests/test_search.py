@@ -214,7 +214,8 @@ def test_a_step_that_clashes_with_another_thread_s_move_keeps_its_own_roster_whe
 
 def test_solve_in_neighbourhoods_reports_the_bound_and_proves_when_it_meets_it():
     p = problem()
-    result = solve_in_neighbourhoods(p, time_limit=10, workers=2, first_share=0.5, rolling=False, whole_below=0)
+    result = solve_in_neighbourhoods(p, time_limit=10, workers=2, first_share=0.5, rolling=False, whole_below=0,
+                                     columns_share=0)  # started by a first search
     assert result.found and result.objective == price(p, result.roster)
     assert result.bound <= result.objective
     whole = solve_in_neighbourhoods(p, time_limit=10, workers=2, rolling=False)  # small: one search
@@ -230,7 +231,7 @@ def test_a_start_the_neighbourhoods_had_no_time_to_price_keeps_its_own_cost(monk
     p = problem()
     for first_share, min_keys in ((0.3, 0), (0.5, 10**9)):  # started person by person / by one search
         result = solve_in_neighbourhoods(p, time_limit=10, workers=2, min_keys=min_keys, first_share=first_share,
-                                         rolling=False, whole_below=0)
+                                         rolling=False, whole_below=0, columns_share=0)
         assert result.found and result.objective == price(p, result.roster)
 
 
@@ -247,7 +248,8 @@ def test_a_first_search_that_finds_nothing_in_time_falls_back_on_a_roster_built_
         monkeypatch.setattr(search_module, "person_by_person",
                             lambda problem, *a: built.append(a) or original(problem, *a))
         p = problem()
-        result = solve_in_neighbourhoods(p, time_limit=6, workers=2, first_share=0.3, rolling=False, whole_below=0)
+        result = solve_in_neighbourhoods(p, time_limit=6, workers=2, first_share=0.3, rolling=False, whole_below=0,
+                                         columns_share=0)
         if status is Status.UNKNOWN:
             assert len(built) == 1 and result.found and result.objective == price(p, result.roster)
             assert result.status is Status.FEASIBLE and result.bound == 0.0  # nothing proven
