@@ -477,6 +477,11 @@ def _whole_search(problem: Problem, time_limit: float, workers: int, seed: int, 
 MEDIUM_COLUMNS_SHARE = 0.4
 """Of a mid-sized roster's time, the most column generation may take before the search around its LP
 (`_columns_start`); it gives up early where pricing is slow (`columns.QUICK_ROUND_SHARE`)."""
+MEDIUM_COLUMNS_CHOICES = 100
+"""Column generation is tried for a mid-sized roster only where people have at most this many choices
+(slots) each on average: pricing takes longer and the LP needs more rounds as they grow. Curtois &
+Qu Instance8–10 (72–87 a person) settle in 15–25 s; Instance14 (112) has not after 60 s (LP 1317,
+optimum 1278), Instance16 (168) and Instance18 (252) may not finish their first round in time."""
 
 
 def _columns_start(problem: Problem, time_limit: float, workers: int, seed: int, parameters: dict | None
@@ -490,6 +495,8 @@ def _columns_start(problem: Problem, time_limit: float, workers: int, seed: int,
     10 s around their LP), where the neighbourhoods end at 444–462 or 545 and more;
     Instance10 4637 proven best around the LP in 4.4 s, against 4662–4961."""
     from .columns import generate_columns
+    if len(problem.keys) > MEDIUM_COLUMNS_CHOICES * max(1, len(problem.people)):
+        return None
     columns = generate_columns(problem, time_limit * MEDIUM_COLUMNS_SHARE, max(1, workers), seed,
                                combine_share=0, only_if_quick=True)
     if columns is None or not columns.fractions:

@@ -159,7 +159,8 @@ def test_column_generation_asked_to_be_quick_gives_up_when_pricing_is_slow(monke
 
 def test_a_mid_sized_roster_starts_around_the_columns_lp_and_else_from_a_first_search(monkeypatch):
     """Above the whole search's size, a roster whose columns settle in time starts from the best roster
-    around their LP (no first CP-SAT search); where column generation gives up, the first search runs."""
+    around their LP (no first CP-SAT search); where people have too many choices each, or column
+    generation gives up, the first search runs."""
     import rostering.columns as columns_module
     import rostering.search as search_module
     p = Problem(rules_from(SMALL), START, END)
@@ -177,6 +178,11 @@ def test_a_mid_sized_roster_starts_around_the_columns_lp_and_else_from_a_first_s
     assert result.objective == optimum.objective == roster_cost(p, result.roster)
     assert result.bound <= optimum.objective
 
-    monkeypatch.setattr(columns_module, "generate_columns", lambda *args, **options: None)
+    monkeypatch.setattr(search_module, "MEDIUM_COLUMNS_CHOICES", 5)  # people have 28 choices each
     result = search_module.solve_in_neighbourhoods(p, time_limit=10, workers=2, whole_below=0, rolling=False)
     assert len(first_searches) == 1 and result.found
+    monkeypatch.undo()
+    monkeypatch.setattr(search_module, "solve", counted_solve)
+    monkeypatch.setattr(columns_module, "generate_columns", lambda *args, **options: None)
+    result = search_module.solve_in_neighbourhoods(p, time_limit=10, workers=2, whole_below=0, rolling=False)
+    assert len(first_searches) == 2 and result.found
