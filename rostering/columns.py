@@ -242,7 +242,8 @@ class _Master:
 QUICK_ROUND_SHARE = 0.15
 """With `only_if_quick`, the most of column generation's time one round may take. The LP needs about
 fifteen rounds to settle (Curtois & Qu Instance9: 16 rounds, 19 s); where the second round alone
-takes more, pricing is too slow for it to settle in time (Instance14: 4.6 s of 24 s), and a
+takes more, pricing is too slow for it to settle in time (Instance14 with CP-SAT's default LP in
+pricing: 4.6 s of 24 s), and a
 person who gets no schedule within their share of a round makes it give up (Instance16)."""
 
 

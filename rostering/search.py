@@ -491,9 +491,9 @@ def _columns_start(problem: Problem, time_limit: float, workers: int, seed: int,
 
     Above `WHOLE_SEARCH_KEYS` the columns' LP is still close to the optimum where it settles within
     `MEDIUM_COLUMNS_SHARE` of the time, and a search around it beats the neighbourhoods from a
-    first CP-SAT roster: Curtois & Qu Instance9 439 / 439 / 440 (seeds 0–2, 22 s of columns and
-    10 s around their LP), where the neighbourhoods end at 444–462 or 545 and more;
-    Instance10 4637 proven best around the LP in 4.4 s, against 4662–4961."""
+    first CP-SAT roster: Curtois & Qu Instance9 439 in eight runs of nine (440 in the other), where
+    the neighbourhoods end at 444–462 or 545 and more; Instance10 4631 proven optimal in 25 s, or
+    4632, against 4662–4961 (benchmarks/results/curtois_qu.md, round 18)."""
     from .columns import generate_columns
     if len(problem.keys) > MEDIUM_COLUMNS_CHOICES * max(1, len(problem.people)):
         return None
@@ -531,7 +531,8 @@ def solve_in_neighbourhoods(problem: Problem, time_limit: float = 60.0, workers:
     finds no roster in its time, without proving there is none, a roster built person by person is
     the start instead. The result is proven optimal
     when the search meets the bound. Below `whole_below` decision variables, one `solve()`
-    takes the whole time instead (see `WHOLE_SEARCH_KEYS`); `columns_share` 0 turns column generation off. `options` go to `solve()` (e.g. `rolling=False`)."""
+    takes the whole time instead (see `WHOLE_SEARCH_KEYS`); `columns_share` 0 turns column generation
+    off. `options` go to `solve()` (e.g. `rolling=False`)."""
     from .neighbourhoods import NeighbourhoodSearch
     started = time.monotonic()
     if len(problem.keys) < whole_below:
