@@ -55,6 +55,11 @@ class Columns:
     seconds: float
     fractions: dict[Key, float]
 
+    @property
+    def floor(self) -> int:
+        """The least objective a roster can have by the bound (objectives are integral)."""
+        return math.ceil(self.bound - 1e-6)
+
 
 class _Person:
     """One person's model with the rules only they are bound by, and their generated schedules."""
@@ -243,8 +248,8 @@ QUICK_ROUND_SHARE = 0.15
 """With `only_if_quick`, the most of column generation's time one round may take. The LP needs about
 fifteen rounds to settle (Curtois & Qu Instance9: 16 rounds, 19 s); where the second round alone
 takes more, pricing is too slow for it to settle in time (Instance14 with CP-SAT's default LP in
-pricing: 4.6 s of 24 s), and a
-person who gets no schedule within their share of a round makes it give up (Instance16)."""
+pricing: 4.6 s of 24 s), and a person who gets no schedule within their share of a round makes it
+give up (Instance16)."""
 
 
 def generate_columns(problem: Problem, time_limit: float, workers: int = 1, seed: int = 0,

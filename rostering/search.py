@@ -13,7 +13,6 @@ roster by roster-shaped neighbourhoods (`neighbourhoods.py`) instead of one whol
 """
 from __future__ import annotations
 
-import math
 import time
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
@@ -421,7 +420,8 @@ def _around_lp(problem: Problem, fractions: dict, time_limit: float, workers: in
     The LP over whole schedules is close to the optimum (Curtois & Qu Instance7: 1054.1 against 1056),
     and where it has settled, good rosters mostly agree with it. Instance7, 326 of 1 248 assignments
     left free: 1058 proven best there in 6.7 s, where the whole search ends at 1063–1081 in the minute;
-    Instance6, 353 of 1 040 free: 1955 in 4.9 s, where CBC combined 2259 from the same columns."""
+    Instance6, 353 of 1 040 free: 1955 in 4.9 s, where CBC combined 2259 from the same columns.
+    The search runs with the whole search's worker (`WHOLE_SEARCH_PARAMETERS`)."""
     from ortools.sat.python import cp_model
     model = build_model(problem, rules_for(problem), Fairness(problem.rules.fairness.weight))
     model.finish()
@@ -429,7 +429,7 @@ def _around_lp(problem: Problem, fractions: dict, time_limit: float, workers: in
         share = fractions.get(key, 0.0)
         if share <= LP_SETTLED or share >= 1 - LP_SETTLED:
             model.cp.add(var == int(share >= 1 - LP_SETTLED))
-    solver = _parameters(max(0.5, time_limit), workers, seed, parameters)
+    solver = _parameters(max(0.5, time_limit), workers, seed, dict(parameters or {}, **WHOLE_SEARCH_PARAMETERS))
     if solver.solve(model.cp) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     return problem.roster_of(model.assigned(solver)), round(solver.objective_value)
@@ -447,7 +447,7 @@ def _whole_search(problem: Problem, time_limit: float, workers: int, seed: int, 
     started = time.monotonic()
     columns = generate_columns(problem, time_limit * columns_share, max(1, workers), seed) \
         if columns_share > 0 else None
-    floor = math.ceil(columns.bound - 1e-6) if columns is not None else None  # objectives are integral
+    floor = columns.floor if columns is not None else None
     parameters = dict(parameters or {}, **WHOLE_SEARCH_PARAMETERS)
     starts = []  # (cost, roster)
     if columns is not None:
@@ -501,11 +501,10 @@ def _columns_start(problem: Problem, time_limit: float, workers: int, seed: int,
                                combine_share=0, only_if_quick=True)
     if columns is None or not columns.fractions:
         return None
-    around = _around_lp(problem, columns.fractions, time_limit * LP_SEARCH_SHARE, workers, seed,
-                        dict(parameters or {}, **WHOLE_SEARCH_PARAMETERS))
+    around = _around_lp(problem, columns.fractions, time_limit * LP_SEARCH_SHARE, workers, seed, parameters)
     if around is None:
         return None
-    return around[0], around[1], float(math.ceil(columns.bound - 1e-6))
+    return around[0], around[1], float(columns.floor)
 
 
 FIRST_SHARE = 0.1
