@@ -54,6 +54,28 @@ def test_the_bound_counts_what_no_mix_of_schedules_can_cover():
     assert check_roster(p.rules, columns.roster, p).penalty == 200
 
 
+def test_smoothed_prices_settle_the_same_lp_as_the_lps_own_and_its_bound_meets_it(monkeypatch):
+    """Pricing between the best bound's prices and the LP's (smoothing) only changes the way, not where
+    column generation ends: the LP's optimum, which the Lagrangian bound then meets."""
+    import rostering.columns as columns_module
+    p = Problem(rules_from(SMALL), START, END)
+    ends = []
+    for smoothing in (0.0, 0.5, 0.9):
+        monkeypatch.setattr(columns_module, "SMOOTHING", smoothing)
+        columns = generate_columns(p, time_limit=10, workers=2, combine_share=0)
+        assert columns.converged and abs(columns.bound - columns.lp) < 1e-3
+        ends.append(columns.lp)
+    assert max(ends) - min(ends) < 1e-6
+
+
+def test_smoothed_prices_lie_between_the_centres_and_the_lps():
+    from rostering.columns import _Duals
+    centre, lp = _Duals({0: 10.0}, {1: -4.0}), _Duals({0: 2.0, 2: 6.0}, {}, lp=7.0)
+    half = centre.towards(lp, 0.5)
+    assert half.low == {0: 6.0, 2: 3.0} and half.high == {1: -2.0}
+    assert half.prices == {0: 6.0, 1: -2.0, 2: 3.0}
+
+
 def test_column_generation_declines_fairness_and_hard_rules_tying_people():
     fair = SMALL.replace("fairness: {weight: 0}", "fairness: {weight: 1}")
     assert generate_columns(Problem(rules_from(fair), START, END), time_limit=5) is None
@@ -81,7 +103,7 @@ def test_the_combination_takes_the_cheapest_whole_schedules_together_not_each_pe
     chosen, cost = master.combine(5)
     assert cost == 4 and chosen == [frozenset({("A", 0)}), frozenset({("B", 1)}), frozenset({("C", 2)})]
     assert master.cost([p.schedules[0] for p in people]) == 400
-    lp, _, _ = master.solve()  # the LP takes the same schedules wholly: each of their days has share 1
+    lp = master.solve().lp  # the LP takes the same schedules wholly: each of their days has share 1
     assert lp == 4 and {k: round(v, 6) for k, v in master.fractions().items()} == {("A", 0): 1, ("B", 1): 1, ("C", 2): 1}
 
 
