@@ -480,8 +480,9 @@ MEDIUM_COLUMNS_SHARE = 0.4
 MEDIUM_COLUMNS_CHOICES = 100
 """Column generation is tried for a mid-sized roster only where people have at most this many choices
 (slots) each on average: pricing takes longer and the LP needs more rounds as they grow. Curtois &
-Qu Instance8–10 (72–87 a person) settle in 15–25 s; Instance14 (112) has not after 60 s (LP 1317,
-optimum 1278), Instance16 (168) and Instance18 (252) may not finish their first round in time."""
+Qu Instance8–10 (72–87 a person) settle in 15–25 s; Instance14 and Instance16 (112 each) have not
+after 60 s (LP 1280 and 3257; optima 1278 and 3225), and with the gate at 150 they gave up after one
+slow round in five runs of eight, and ended no better in the others; Instance18 has 187."""
 
 
 def _columns_start(problem: Problem, time_limit: float, workers: int, seed: int, parameters: dict | None
