@@ -41,8 +41,8 @@ Instance12 0.039 s against 0.060 s, Instance7 and Instance9 the same (level 0: I
 
 @dataclass
 class Columns:
-    """What column generation found: a proven lower bound on the objective (the LP's, when every
-    person's pricing was solved to optimality; else the best Lagrangian bound), the LP value,
+    """What column generation found: a proven lower bound on the objective (the best Lagrangian
+    bound, which meets the LP's value once it has settled), the LP value,
     and a roster made of generated schedules with its cost (None if none was combined in time);
     each assignment's share in the LP's mix of schedules (absent: none)."""
 
@@ -92,9 +92,9 @@ class _Person:
                 out[n] = total
         return out
 
-    def price(self, duals: dict[int, float], convexity: float, seconds: float, seed: int
-              ) -> tuple[frozenset, float, float, bool] | None:
-        """The schedule of least reduced cost: (keys, reduced cost, a lower bound on it, proven)."""
+    def price(self, duals: dict[int, float], seconds: float, seed: int) -> tuple[frozenset, float, bool] | None:
+        """The schedule of least cost less what `duals` pay for it: (keys, a lower bound on that least
+        cost, proven)."""
         model = self.model
         paid = [(model.x[k], round(PRICE_SCALE * c * duals[n]))
                 for n, terms in self.shared.items() if abs(duals.get(n, 0.0)) > 1e-9 for k, c in terms]
@@ -109,12 +109,11 @@ class _Person:
         keys = frozenset(model.assigned(solver))
         self.met = [k for k in met.found if k != keys]
         offset = self.cost(keys) - solver.value(self.own_cost)  # the constant the model leaves out
-        reduced = self.reduced(keys, duals, convexity)
         rounding = len(paid) / PRICE_SCALE  # each price off by at most half a unit, on both sides of the bound
-        floor = solver.best_objective_bound / PRICE_SCALE + offset - convexity - rounding
-        return keys, reduced, min(floor, reduced), code == cp_model.OPTIMAL
+        floor = solver.best_objective_bound / PRICE_SCALE + offset - rounding
+        return keys, min(floor, self.reduced(keys, duals)), code == cp_model.OPTIMAL
 
-    def reduced(self, keys: frozenset, duals: dict[int, float], convexity: float) -> float:
+    def reduced(self, keys: frozenset, duals: dict[int, float], convexity: float = 0.0) -> float:
         """The schedule's cost less what the LP's duals pay for it."""
         return self.cost(keys) - sum(c * duals.get(n, 0.0) for n, c in self.counts(keys).items()) - convexity
 
@@ -324,7 +323,7 @@ def generate_columns(problem: Problem, time_limit: float, workers: int = 1, seed
             seconds = max(0.05, min(2.0, limit * max(1, workers) / max(1, len(people))))
             asked = centre if lp is None else lp if smoothing == 0 else centre.towards(lp, 1 - smoothing)
             prices = asked.prices
-            priced = list(pool.map(lambda p: p.price(prices, 0.0, seconds, seed + rounds), people))
+            priced = list(pool.map(lambda p: p.price(prices, seconds, seed + rounds), people))
             if rounds <= 2 and time.monotonic() - round_started > round_limit:
                 return None
             if any(result is None for result in priced):
@@ -335,15 +334,15 @@ def generate_columns(problem: Problem, time_limit: float, workers: int = 1, seed
                 break
             proven = all(optimal for *_, optimal in priced)
             if proven:  # the Lagrangian bound at the prices asked: every person's least cost at them
-                lagrangian = master.paid(asked) + sum(floor for _, _, floor, _ in priced)
+                lagrangian = master.paid(asked) + sum(floor for _, floor, _ in priced)
                 if lagrangian > bound:
                     bound, centre = lagrangian, asked
             if lp is None:  # everyone needs a first schedule
-                added = sum(person.add(keys) for person, (keys, _, _, _) in zip(people, priced))
+                added = sum(person.add(keys) for person, (keys, _, _) in zip(people, priced))
             else:  # the schedules the LP would take, and every other one a search met that it would
-                gains = lambda person, keys: person.reduced(keys, lp_prices, lp.convexity[person.name]) < -1e-6
                 lp_prices = lp.prices
-                added = sum(person.add(keys) for person, (keys, _, _, _) in zip(people, priced) if gains(person, keys))
+                gains = lambda person, keys: person.reduced(keys, lp_prices, lp.convexity[person.name]) < -1e-6
+                added = sum(person.add(keys) for person, (keys, _, _) in zip(people, priced) if gains(person, keys))
                 added += sum(person.add(keys) for person in people for keys in person.met if gains(person, keys))
                 if bound >= lp.lp - 1e-6:
                     converged = True  # the bound meets the LP: no schedule can lower it
