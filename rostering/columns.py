@@ -20,9 +20,12 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
+import numpy as np
 from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 
+from .constraints.base import AnyCount
+from .day_program import DayProgram
 from .gc_paused import gc_paused
 from .problem import Key, Problem
 from .roster import Roster
@@ -80,6 +83,7 @@ class _Person:
         self.schedules: list[tuple[frozenset, int, dict[int, int]]] = []  # keys, own cost, shared counts
         self.seen: set[frozenset] = set()
         self.met: list[frozenset] = []  # other schedules the last pricing search met
+        self.by_days = _ByDays.of(parts, name, model, listed, self.own_rules, self.shared)
 
     def cost(self, keys: frozenset) -> int:
         return sum(r.weight * r.excess(r.value(keys)) for r in self.own_rules)
@@ -94,7 +98,15 @@ class _Person:
 
     def price(self, duals: dict[int, float], seconds: float, seed: int) -> tuple[frozenset, float, bool] | None:
         """The schedule of least cost less what `duals` pay for it: (keys, a lower bound on that least
-        cost, proven)."""
+        cost, proven). By dynamic programming over the person's days where it finds the best schedule
+        (`_ByDays`), else by a CP-SAT search."""
+        if self.by_days is not None:
+            found = self.by_days.price(self, duals)
+            if found is not None:
+                self.met = []
+                return found
+            if self.by_days.misses >= _ByDays.MISSES:
+                self.by_days = None
         model = self.model
         paid = [(model.x[k], round(PRICE_SCALE * c * duals[n]))
                 for n, terms in self.shared.items() if abs(duals.get(n, 0.0)) > 1e-9 for k, c in terms]
@@ -123,6 +135,64 @@ class _Person:
         self.seen.add(keys)
         self.schedules.append((keys, self.cost(keys), self.counts(keys)))
         return True
+
+
+class _ByDays:
+    """A person's pricing by `DayProgram`: each duty's own price (the person's soft rules on one duty),
+    what each tying rule counts of it, and the person's hard rules to check the program's schedule
+    against (the program keeps only the usual ones)."""
+
+    MISSES = 2
+    """After this many schedules that break a rule the program leaves out (or cost more than it says),
+    the person is priced by CP-SAT alone."""
+
+    def __init__(self, program: DayProgram, unit: np.ndarray, empty: int, tying: list[int], counts: np.ndarray,
+                 hard: list):
+        self.program, self.unit, self.empty, self.hard = program, unit, empty, hard
+        self.tying, self.counts = tying, counts  # counts[key, j]: what the key adds to tying rule tying[j]
+        self.misses = 0
+
+    @classmethod
+    def of(cls, parts, name: str, model, listed: list, own_rules: list, shared: dict[int, list]) -> _ByDays | None:
+        keys = list(model.x)
+        program = DayProgram.of(parts.problem, name, keys)
+        if program is None:
+            return None
+        position = {key: i for i, key in enumerate(keys)}
+        unit, empty = np.zeros(len(keys)), 0
+        for rule in own_rules:  # soft; those on one duty are priced exactly, the rest cost ≥ 0 and are left out
+            present = [(key, c) for key, c in rule.terms if key in position]
+            if len(present) == 1 and not isinstance(rule, AnyCount):
+                (key, c), = present
+                without, with_one = rule.costs_of_one(rule.const, c)
+                unit[position[key]] += with_one - without
+                empty += without
+        tying = sorted(shared)
+        counts = np.zeros((len(keys), len(tying)))
+        for j, n in enumerate(tying):
+            for key, c in shared[n]:
+                counts[position[key], j] += c
+        reqs = parts.requirements
+        hard = [r for r in listed if r.weight is None] + [
+            reqs[n] for n, _ in parts.own.get(name, ()) if n not in parts.tying and reqs[n].weight is None]
+        return cls(program, unit, empty, tying, counts, hard)
+
+    def price(self, person: _Person, duals: dict[int, float]) -> tuple[frozenset, float, bool] | None:
+        """The program's best schedule, when it keeps every rule of the person and costs what the
+        program says: then it is the best one (the program is a relaxation)."""
+        prices = np.array([duals.get(n, 0.0) for n in self.tying])
+        found = self.program.best(self.unit - self.counts @ prices if len(prices) else self.unit)
+        if found is None:  # no schedule keeps the program's rules: CP-SAT says why
+            self.misses = self.MISSES
+            return None
+        value, chosen = found
+        keys = frozenset(chosen)
+        value += self.empty
+        keeps = all(not r.excess(r.value(keys)) for r in self.hard)
+        if keeps and abs(person.reduced(keys, duals) - value) <= 1e-6 * max(1.0, abs(value)):
+            return keys, value, True
+        self.misses += 1
+        return None
 
 
 class _Solutions(cp_model.CpSolverSolutionCallback):

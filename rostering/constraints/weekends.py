@@ -24,14 +24,14 @@ class MaxWeekends(PersonalRule):
         if most is None:
             return
         worked = duty_days(problem, person.name)
-        groups = tuple(g for g in (tuple(k for i in idx for k, _ in worked[i]) for idx in _weekends(problem)) if g)
+        groups = tuple(g for g in (tuple(k for i in idx for k, _ in worked[i]) for idx in weekend_days(problem)) if g)
         if len(groups) > most:
             yield AnyCount(self.family, (), hi=most, weight=weight, date=problem.start, people=(person.name,),
                            message="v_weekends", fix="v_weekends_fix", groups=groups,
                            params=(("person", person.name), ("bound", most)))
 
 
-def _weekends(problem: Problem) -> list[list[int]]:
+def weekend_days(problem: Problem) -> list[list[int]]:
     """Indexes of the range's days, one list per weekend (Saturday and Sunday) it touches."""
     weekends: dict = {}
     for i, day in enumerate(problem.days):
