@@ -64,6 +64,13 @@ class Columns:
         return math.ceil(self.bound - 1e-6)
 
 
+def priced_by_days(problem: Problem) -> bool:
+    """Whether every person's pricing can be by `DayProgram` (it still falls back on CP-SAT for a
+    person whose schedules break a rule the program leaves out)."""
+    return all(DayProgram.of(problem, p.name, problem.keys_by_person.get(p.name, [])) is not None
+               for p in problem.people)
+
+
 class _Person:
     """One person's model with the rules only they are bound by, and their generated schedules."""
 

@@ -112,9 +112,10 @@ class DayProgram:
         classes = _alike(follows, totals.adds)
         firsts = [members[0] for members in classes]
         totals.adds = [adds[:, firsts] for adds in totals.adds]
-        program = cls(keys, day_of_key, kind_of_key, days, classes, follows[np.ix_(firsts, firsts)], longest,
-                      shortest, rest, totals, opens, second)
-        return program if math.prod(program.shape) <= MAX_STATES else None
+        if (len(classes) + 1) * max(longest or 1, shortest, rest) * 2 * math.prod(totals.sizes) > MAX_STATES:
+            return None
+        return cls(keys, day_of_key, kind_of_key, days, classes, follows[np.ix_(firsts, firsts)], longest,
+                   shortest, rest, totals, opens, second)
 
     def best(self, costs: np.ndarray) -> tuple[float, list[Key]] | None:
         """The least total cost of a schedule keeping the program's rules, and its duties; None if none does."""

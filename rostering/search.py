@@ -478,11 +478,25 @@ MEDIUM_COLUMNS_SHARE = 0.4
 """Of a mid-sized roster's time, the most column generation may take before the search around its LP
 (`_columns_start`); it gives up early where pricing is slow (`columns.QUICK_ROUND_SHARE`)."""
 MEDIUM_COLUMNS_CHOICES = 100
-"""Column generation is tried for a mid-sized roster only where people have at most this many choices
-(slots) each on average: pricing takes longer and the LP needs more rounds as they grow. Curtois &
-Qu Instance8–10 (72–87 a person) settle in 15–25 s; Instance14 and Instance16 (112 each) have not
-after 60 s (LP 1280 and 3257; optima 1278 and 3225), and with the gate at 150 they gave up after one
-slow round in five runs of eight, and ended no better in the others; Instance18 has 187."""
+"""Column generation is tried for a mid-sized roster where people have at most this many choices
+(slots) each on average, or where every person is priced by dynamic programming over their days
+(`day_program.py`) and has at most `DAY_PRICED_CHOICES`. A CP-SAT pricing search takes longer and the LP needs more
+rounds as the choices grow: Curtois & Qu Instance8–10 (72–87 a person) settle in 15–25 s; Instance14
+(112 each) had not after 60 s (LP 1280; optimum 1278), and with the gate at 150 it gave up after one
+slow round in several runs, and ended no better in the others; Instance18 has 187. Priced by days,
+Instance16 (112 each) settles in 7–8 s, and Instance12 (174 each, 10 452 variables) in 22 s."""
+DAY_PRICED_CHOICES = 200
+"""Priced by days, the LP still needs more rounds as people's choices grow: Curtois & Qu Instance20
+(182 days, 705 choices a person) had not settled after 24 s (LP 25 519, bound 77)."""
+
+
+def _columns_fit(problem: Problem, min_keys: int) -> bool:
+    """Whether column generation may be quick enough to give the start (see `MEDIUM_COLUMNS_CHOICES`)."""
+    from .columns import priced_by_days
+    choices = len(problem.keys) / max(1, len(problem.people))
+    if len(problem.keys) < min_keys and choices <= MEDIUM_COLUMNS_CHOICES:
+        return True
+    return choices <= DAY_PRICED_CHOICES and priced_by_days(problem)
 
 
 def _columns_start(problem: Problem, time_limit: float, workers: int, seed: int, parameters: dict | None
@@ -496,8 +510,6 @@ def _columns_start(problem: Problem, time_limit: float, workers: int, seed: int,
     the neighbourhoods end at 444–462 or 545 and more; Instance10 4631 proven optimal in 25 s, or
     4632, against 4662–4961 (benchmarks/results/curtois_qu.md, round 18)."""
     from .columns import generate_columns
-    if len(problem.keys) > MEDIUM_COLUMNS_CHOICES * max(1, len(problem.people)):
-        return None
     columns = generate_columns(problem, time_limit * MEDIUM_COLUMNS_SHARE, max(1, workers), seed,
                                combine_share=0, only_if_quick=True)
     if columns is None or not columns.fractions:
@@ -540,17 +552,17 @@ def solve_in_neighbourhoods(problem: Problem, time_limit: float = 60.0, workers:
     start, bound, start_cost = None, None, None
     built = None  # a start built person by person, with its cost from the check faces
     improve = True  # the neighbourhoods get time after the first roster
-    if len(problem.keys) >= min_keys:  # a valid roster first: most of the time may go to it
+    if columns_share > 0 and _columns_fit(problem, min_keys):  # a start around the columns' LP
+        around = _columns_start(problem, time_limit, workers, seed, parameters)
+        if around is not None:
+            start, start_cost, bound = around
+    if start is None and len(problem.keys) >= min_keys:  # a valid roster first: most of the time may go to it
         # the neighbourhoods need the whole model built: not worth it when that takes most of the time
         # left after the start; without them, the start gets nearly all of it, less what freeing its
         # models and waking the garbage collector take after it (Curtois & Qu Instance24: 2 s)
         improve = len(problem.keys) * MODEL_SECONDS_PER_VARIABLE < 0.15 * time_limit
         share = 0.8 if improve else 0.9
         built = person_by_person(problem, (time_limit - (time.monotonic() - started)) * share, max(2, workers), seed)
-    elif columns_share > 0:  # a start around the columns' LP, where column generation is quick enough
-        around = _columns_start(problem, time_limit, workers, seed, parameters)
-        if around is not None:
-            start, start_cost, bound = around
     if built is None and start is None:
         first = solve(problem, time_limit=max(0.5, time_limit * first_share), workers=workers, seed=seed, parameters=parameters,
                       progress=progress, explain=False, **options)
