@@ -6,7 +6,9 @@ LP over whole schedules (Dantzig–Wolfe: choose a mix of schedules per person, 
 mix leaves uncovered) bounds the objective far better than the LP of the model's variables, where
 a person can work a fraction of every day: Curtois & Qu Instance5 1140.6 (optimum 1143) against
 15.7 for that LP and 722 at CP-SAT's root after its cuts. Schedules are generated as they are
-needed: each person's own model is solved with the LP's duals as the prices of what they cover.
+needed: each person's schedule of least cost, with the LP's duals as the prices of what they cover,
+comes from a dynamic program over their days where their rules fit it (`day_program.py`), else from
+a CP-SAT search of their own model.
 
 The chosen schedules, combined by a MIP solver (CBC, shipped with OR-Tools) into one schedule per
 person, also give a first roster (Instance5: 1143, the optimum, in 2 s); and the LP's share of
@@ -150,8 +152,8 @@ class _ByDays:
     against (the program keeps only the usual ones)."""
 
     MISSES = 2
-    """After this many schedules that break a rule the program leaves out (or cost more than it says),
-    the person is priced by CP-SAT alone."""
+    """After this many schedules in a row that break a rule the program leaves out (or cost more than it
+    says), the person is priced by CP-SAT alone."""
 
     def __init__(self, program: DayProgram, unit: np.ndarray, empty: int, tying: list[int], counts: np.ndarray,
                  hard: list):
@@ -197,6 +199,7 @@ class _ByDays:
         value += self.empty
         keeps = all(not r.excess(r.value(keys)) for r in self.hard)
         if keeps and abs(person.reduced(keys, duals) - value) <= 1e-6 * max(1.0, abs(value)):
+            self.misses = 0
             return keys, value, True
         self.misses += 1
         return None
@@ -394,9 +397,9 @@ def generate_columns(problem: Problem, time_limit: float, workers: int = 1, seed
         while time.monotonic() < deadline:
             rounds += 1
             round_started = time.monotonic()
-            # each person's share of what is left, so that one round ends by the deadline (the
-            # first one, when only finding any schedule, within `round_limit`)
-            limit = min(deadline - round_started, round_limit if rounds == 1 else math.inf)
+            # each person's share of what is left, so that one round ends by the deadline (the first
+            # two, which `only_if_quick` times, within `round_limit`)
+            limit = min(deadline - round_started, round_limit if rounds <= 2 else math.inf)
             seconds = max(0.05, min(2.0, limit * max(1, workers) / max(1, len(people))))
             asked = centre if lp is None else lp if smoothing == 0 else centre.towards(lp, 1 - smoothing)
             prices = asked.prices

@@ -2,10 +2,11 @@
 
 Column generation (`columns.py`) asks every round for each person's schedule of least cost at the
 LP's prices. Where a person holds at most one duty a day, a dynamic program over the days finds it
-several times faster than a CP-SAT search (Curtois & Qu Instance12: 14–15 ms against 61–88 ms of
-CPU a person, `benchmarks/pricing_by_dp.py`). Its state after a day: the last day's shift (or off),
-the length of the current run of work or rest, whether that run began on the range's first day, and
-what the person has used of each bounded total (duty minutes, weekends, duties of a capped shift).
+several times faster than a CP-SAT search (`benchmarks/pricing_by_days.py`, mean a person: Curtois &
+Qu Instance12 4–7 ms against 22–34 ms of CPU, Instance16 5–9 ms against 68–134 ms). Its state after
+a day: the last day's shift (or off), the length of the current run of work or rest, whether that
+run began on the range's first day, and what the person has used of each bounded total (duty
+minutes, weekends, duties of a capped shift). Shifts alike in every rule it keeps share one state.
 
 The program keeps the usual hard rules of one person, read from the same settings as the rule
 classes: forbidden successions, the longest and shortest runs of work, the shortest rest, duty
@@ -33,15 +34,38 @@ grows with them, and a CP-SAT search does not."""
 
 
 @dataclass
-class _Totals:
-    """The bounded totals a state counts, one array axis each: its size, and what each (day, shift)
-    adds to it (minutes in units of their common divisor, or 1 for a capped shift's duty)."""
+class _Total:
+    """One bounded total a state counts, on one array axis: its size (the most + 1) and what each
+    (day, shift) adds to it; for the duty minutes, how many minutes one step on it stands for."""
 
-    sizes: list[int]
-    adds: list[np.ndarray]  # per axis: [day, shift] -> increment
-    least_minutes: int  # on the first axis when `minutes` (else 0)
-    minutes: bool
+    size: int
+    adds: np.ndarray  # [day, shift] -> increment
+    minutes: int = 0  # minutes a step (the minutes' own axis, or a capped shift longer than the rest)
+    caps: int | None = None  # the shift whose duties it caps
+    looseness: float = 0.0  # the cap over the duties of that shift the person could hold
+
+
+@dataclass
+class _Totals:
+    """The totals a state counts, and the duty minutes' bounds, checked on the last day's totals."""
+
+    axes: list[_Total]
+    least: int | None
+    most: int | None
     weekend_axis: int | None  # the axis counting weekends, if any
+
+    @property
+    def sizes(self) -> list[int]:
+        return [axis.size for axis in self.axes]
+
+    def allowed_ends(self) -> np.ndarray | None:
+        """Which last-day totals keep the duty minutes within their bounds (None: all do)."""
+        if not any(axis.minutes for axis in self.axes) or (self.least is None and self.most is None):
+            return None
+        minutes = sum(np.arange(axis.size).reshape([-1 if i == j else 1 for j in range(len(self.axes))]) * axis.minutes
+                      for i, axis in enumerate(self.axes) if axis.minutes)
+        ok = np.broadcast_to(minutes >= (self.least or 0), self.sizes)
+        return ok & (minutes <= self.most) if self.most is not None else ok
 
 
 class DayProgram:
@@ -68,6 +92,7 @@ class DayProgram:
         self.key_at = np.full((days, self.shifts), -1)
         self.key_at[day_of_key, kind_of_key] = np.arange(len(keys))
         self.shape = (self.kinds + 1, self.runs, 2, *totals.sizes)
+        self.allowed_ends = totals.allowed_ends()
         self.moves = [[(self._moves(day, t, bool(weekend_opens[day] or weekend_second[day])),
                         self._moves(day, t, bool(weekend_opens[day]))) for t in range(self.kinds)]
                       for day in range(days)]
@@ -104,16 +129,23 @@ class DayProgram:
         shortest, rest = (max(1, value or 1) if weight is None else 1 for value, weight in (
             personal(person, "min_consecutive_days", settings.min_consecutive_days),
             personal(person, "min_consecutive_days_off", settings.min_consecutive_days_off)))
-        totals = _totals(problem, person, keys, slots, day_of_key, kind_of_key, days, kinds, shift_ids)
+        totals = _totals(problem, person, slots, day_of_key, kind_of_key, days, kinds, shift_ids)
         opens, second = np.zeros(days, bool), np.zeros(days, bool)
         for group in weekend_days(problem):
             opens[group[0]] = True
             second[group[1:]] = True
-        classes = _alike(follows, totals.adds)
+        while True:  # past the most states, the loosest cap not counting minutes is left to the check
+            classes = _alike(follows, [axis.adds for axis in totals.axes])
+            states = (len(classes) + 1) * max(longest or 1, shortest, rest) * 2 * math.prod(totals.sizes)
+            loose = [axis for axis in totals.axes if axis.caps is not None and not axis.minutes]
+            if states <= MAX_STATES:
+                break
+            if not loose:
+                return None
+            totals.axes.remove(max(loose, key=lambda axis: axis.looseness))  # the weekends' axis stays first
         firsts = [members[0] for members in classes]
-        totals.adds = [adds[:, firsts] for adds in totals.adds]
-        if (len(classes) + 1) * max(longest or 1, shortest, rest) * 2 * math.prod(totals.sizes) > MAX_STATES:
-            return None
+        for axis in totals.axes:
+            axis.adds = axis.adds[:, firsts]
         return cls(keys, day_of_key, kind_of_key, days, classes, follows[np.ix_(firsts, firsts)], longest,
                    shortest, rest, totals, opens, second)
 
@@ -122,11 +154,11 @@ class DayProgram:
         by_shift = np.full((self.days, self.shifts), INF)
         by_shift[self.day_of_key, self.kind_of_key] = costs
         cost = np.empty((self.days, self.kinds))
-        self.picked = np.empty((self.days, self.kinds), int)  # the shift of each class each day, for `_trace`
+        picked = np.empty((self.days, self.kinds), int)  # the cheapest shift of each class each day
         every_day = np.arange(self.days)
         for t, members in enumerate(self.classes):
             cheapest = by_shift[:, members].argmin(axis=1)
-            self.picked[:, t] = members[cheapest]
+            picked[:, t] = members[cheapest]
             cost[:, t] = by_shift[every_day, members[cheapest]]
         state = np.full(self.shape, INF)
         state[(0, self.runs - 1, 1) + (0,) * len(self.totals.sizes)] = 0.0  # before the first day: resting
@@ -135,14 +167,13 @@ class DayProgram:
             state = self._step(state, day, cost[day])
             history.append(state)
         final = state
-        if self.totals.minutes and self.totals.least_minutes:
-            final = state.copy()
-            final[(slice(None),) * 3 + (slice(0, self.totals.least_minutes),)] = INF
+        if self.allowed_ends is not None:
+            final = np.where(self.allowed_ends, state, INF)
         at = np.unravel_index(int(np.argmin(final)), final.shape)
         value = float(final[at])
         if value == INF:
             return None
-        return value, self._trace(history, tuple(int(i) for i in at))
+        return value, self._trace(history, tuple(int(i) for i in at), picked)
 
     # -- one day ----------------------------------------------------------
     def _step(self, before: np.ndarray, day: int, cost: np.ndarray) -> np.ndarray:
@@ -196,16 +227,17 @@ class DayProgram:
 
     def _adds(self, day: int, t: int, weekend: bool) -> list[int]:
         totals = self.totals
-        return [int(adds[day, t]) + int(axis == totals.weekend_axis and weekend) for axis, adds in enumerate(totals.adds)]
+        return [int(total.adds[day, t]) + int(axis == totals.weekend_axis and weekend)
+                for axis, total in enumerate(totals.axes)]
 
     # -- the schedule ------------------------------------------------------
-    def _trace(self, history: list[np.ndarray], at: tuple) -> list[Key]:
+    def _trace(self, history: list[np.ndarray], at: tuple, picked: np.ndarray) -> list[Key]:
         """The duties of the least-cost schedule ending in state `at`, read back day by day."""
         chosen = []
         for day in range(self.days - 1, -1, -1):
             before = history[day]
             if at[0]:
-                chosen.append(self.keys[self.key_at[day, self.picked[day, at[0] - 1]]])
+                chosen.append(self.keys[self.key_at[day, picked[day, at[0] - 1]]])
             at = min(self._before(at, day), key=lambda state: before[state])
         return chosen[::-1]
 
@@ -256,42 +288,51 @@ def _alike(follows: np.ndarray, adds: list[np.ndarray]) -> list[list[int]]:
     return list(groups.values())
 
 
-def _totals(problem: Problem, person, keys: list[Key], slots, day_of_key: np.ndarray, kind_of_key: np.ndarray,
-            days: int, kinds: int, shift_ids: list[str]) -> _Totals:
-    """The bounded totals of `person` the program counts: hard duty minutes (in units of the duties'
-    common divisor), hard weekends, and each capped shift whose cap can bind."""
-    sizes, adds = [], []
-    most_minutes, weight_most = rule_value(person.max_minutes)
-    least_minutes, weight_least = rule_value(person.min_minutes)
-    most_minutes = most_minutes if weight_most is None else None
-    least_minutes = least_minutes if weight_least is None else None
-    minutes = np.array([slot.minutes for slot in slots])
-    counted_minutes = (most_minutes is not None or least_minutes) and minutes.size and minutes.min() > 0
-    least_units = 0
-    if counted_minutes:
-        unit = math.gcd(*(int(m) for m in minutes))
-        per_day = np.zeros((days, kinds), int)
-        per_day[day_of_key, kind_of_key] = minutes // unit
-        possible = int(per_day.max(axis=1).sum())
-        most = possible if most_minutes is None else min(possible, int(most_minutes) // unit)
-        least_units = 0 if least_minutes is None else -(-int(least_minutes) // unit)
-        sizes.append(most + 1)
-        adds.append(per_day)
+def _totals(problem: Problem, person, slots, day_of_key: np.ndarray, kind_of_key: np.ndarray, days: int, kinds: int,
+            shift_ids: list[str]) -> _Totals:
+    """The bounded totals of `person` the program counts: hard weekends, each capped shift whose cap can
+    bind, and the hard duty minutes. Where the shifts longer than the shortest are all capped, the
+    minutes are the shortest's times the duties plus what those caps count (Curtois & Qu Instance14:
+    28 duty counts instead of 109 steps of 120 minutes); else they count in steps of the minutes'
+    common divisor."""
+    axes: list[_Total] = []
     weekend_axis = None
     most_weekends = personal(person, "max_weekends", problem.rules.rules.max_weekends)
-    groups = weekend_days(problem)
-    if most_weekends[0] is not None and most_weekends[1] is None and most_weekends[0] < len(groups):
-        weekend_axis = len(sizes)
-        sizes.append(most_weekends[0] + 1)
-        adds.append(np.zeros((days, kinds), int))  # what a weekend adds depends on the day before: see `_add`
+    if most_weekends[0] is not None and most_weekends[1] is None and most_weekends[0] < len(weekend_days(problem)):
+        weekend_axis = 0
+        axes.append(_Total(most_weekends[0] + 1, np.zeros((days, kinds), int)))  # what it adds: see `_adds`
     for sid, most in person.max_shifts.items():
         if sid not in shift_ids:
             continue
         t = shift_ids.index(sid)
-        if most >= int((kind_of_key == t).sum()):
+        possible = int((kind_of_key == t).sum())
+        if most >= possible:
             continue  # cannot bind
         per_day = np.zeros((days, kinds), int)
         per_day[:, t] = 1
-        sizes.append(most + 1)
-        adds.append(per_day)
-    return _Totals(sizes, adds, least_units, bool(counted_minutes), weekend_axis)
+        axes.append(_Total(most + 1, per_day, caps=t, looseness=most / possible))
+    most_minutes, weight_most = rule_value(person.max_minutes)
+    least_minutes, weight_least = rule_value(person.min_minutes)
+    most = int(most_minutes) if most_minutes is not None and weight_most is None else None
+    least = int(math.ceil(least_minutes)) if least_minutes and weight_least is None else None
+    minutes = np.array([slot.minutes for slot in slots])
+    if (most is None and least is None) or not minutes.size or minutes.min() <= 0:
+        return _Totals(axes, None, None, weekend_axis)
+    of_shift = np.zeros((days, kinds), int)
+    of_shift[day_of_key, kind_of_key] = minutes
+    shortest = int(minutes.min())
+    steady = all(len(set(minutes[kind_of_key == t])) == 1 for t in range(kinds))
+    capped = {axis.caps: axis for axis in axes if axis.caps is not None}
+    longer = {int(t) for t in kind_of_key[minutes > shortest]}
+    if steady and longer <= capped.keys():
+        for t in longer:
+            capped[t].minutes = int(minutes[kind_of_key == t][0]) - shortest
+        step, per_day = shortest, (of_shift > 0).astype(int)
+    else:
+        step = math.gcd(*(int(m) for m in minutes))
+        per_day = of_shift // step
+    size = int(per_day.max(axis=1).sum())
+    if most is not None:
+        size = min(size, most // step)
+    axes.append(_Total(size + 1, per_day, minutes=step))
+    return _Totals(axes, least, most, weekend_axis)

@@ -3,6 +3,7 @@ by enumerating them all on tiny ranges; a relaxation where the person has rules 
 from __future__ import annotations
 
 import itertools
+import math
 import random
 from datetime import date
 
@@ -52,8 +53,9 @@ def _valid_schedules(problem: Problem, name: str) -> list[frozenset]:
     return out
 
 
-def test_the_program_finds_the_least_cost_over_every_valid_schedule():
-    problem = Problem(rules_from(ONE_PERSON), FIRST, LAST)
+@pytest.mark.parametrize("caps", ["{N: 1}", "{E: 2}"])  # minutes by duties and N's cap; by steps of 120
+def test_the_program_finds_the_least_cost_over_every_valid_schedule(caps):
+    problem = Problem(rules_from(ONE_PERSON.replace("max_shifts: {N: 1}", f"max_shifts: {caps}")), FIRST, LAST)
     keys = problem.keys_by_person["A"]
     program = DayProgram.of(problem, "A", keys)
     assert program is not None
@@ -118,3 +120,29 @@ def test_the_program_does_not_apply_where_a_person_may_hold_two_duties_a_day():
     apart = ONE_PERSON.replace('"10:00-18:00"', '"18:00-22:00"')
     problem = Problem(rules_from(apart), FIRST, LAST)
     assert DayProgram.of(problem, "A", problem.keys_by_person["A"]) is None
+
+
+def test_past_the_most_states_a_loose_cap_is_left_to_the_check(monkeypatch):
+    """With too many states the program drops the loosest cap on a shift: it is then a relaxation (never
+    above the best valid schedule), and pricing still gives the best valid schedule."""
+    import rostering.day_program as day_program
+    capped = ONE_PERSON.replace("max_shifts: {N: 1}", "max_shifts: {N: 1, E: 2}")
+    problem = Problem(rules_from(capped), FIRST, LAST)
+    keys = problem.keys_by_person["A"]
+    whole = DayProgram.of(problem, "A", keys)
+    monkeypatch.setattr(day_program, "MAX_STATES", math.prod(whole.shape) - 1)
+    relaxed = DayProgram.of(problem, "A", keys)
+    assert relaxed is not None and len(relaxed.totals.axes) == len(whole.totals.axes) - 1
+    parts = _PersonModels(problem)
+    person = _Person(parts, "A")
+    valid = _valid_schedules(problem, "A")
+    draw = random.Random(5)
+    for _ in range(10):
+        duals = {n: draw.uniform(0, 10) for n in parts.tying}
+        least = min(person.reduced(s, duals) for s in valid)
+        costs = person.by_days.unit - person.by_days.counts @ np.array([duals[n] for n in person.by_days.tying]) \
+            if person.by_days is not None else None
+        if costs is not None:
+            assert relaxed.best(costs)[0] + person.by_days.empty <= least + 1e-6
+        keys_found, _, proven = person.price(duals, 10.0, 0)
+        assert proven and keys_found in valid and person.reduced(keys_found, duals) == pytest.approx(least)
