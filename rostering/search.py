@@ -479,15 +479,17 @@ MEDIUM_COLUMNS_SHARE = 0.4
 (`_columns_start`); it gives up early where pricing is slow (`columns.QUICK_ROUND_SHARE`)."""
 MEDIUM_COLUMNS_CHOICES = 100
 """Column generation is tried for a mid-sized roster where people have at most this many choices
-(slots) each on average, or where every person is priced by dynamic programming over their days
-(`day_program.py`) and has at most `DAY_PRICED_CHOICES`. A CP-SAT pricing search takes longer and the LP needs more
-rounds as the choices grow: Curtois & Qu Instance8–10 (72–87 a person) settle in 15–25 s; Instance14
-(112 each) had not after 60 s (LP 1280; optimum 1278), and with the gate at 150 it gave up after one
-slow round in several runs, and ended no better in the others; Instance18 has 187. Priced by days,
-Instance16 (112 each) settles in 7–8 s, and Instance12 (174 each, 10 452 variables) in 22 s."""
+(slots) each on average, or, whatever the size, where everyone is priced by dynamic programming over
+their days (`day_program.py`) and has at most `DAY_PRICED_CHOICES`. A CP-SAT pricing search takes
+longer and the LP needs more rounds as the choices grow: Curtois & Qu Instance8–10 (72–87 a person)
+settled in 15–25 s; Instance14 and Instance16 (112 each) had not after 60 s (LP 1280 and 3257; optima
+1278 and 3225). Priced by days, Instance16 settles in 7–8 s, Instance14 in 27 s, and Instance12 (174
+each, 10 452 variables) in 22 s (benchmarks/results/curtois_qu.md, round 20)."""
 DAY_PRICED_CHOICES = 200
-"""Priced by days, the LP still needs more rounds as people's choices grow: Curtois & Qu Instance20
-(182 days, 705 choices a person) had not settled after 24 s (LP 25 519, bound 77)."""
+"""Priced by days, the LP still needs more rounds as people's choices grow: Curtois & Qu Instance18
+(187 choices a person) has not settled after 24 s, but the search around its LP still starts better
+than the first CP-SAT search (4880 against 5187–5707 at 60 s); Instance20 (705) had not after 24 s
+either (LP 25 519, bound 77), far from any roster."""
 
 
 def _columns_fit(problem: Problem, min_keys: int) -> bool:
@@ -538,8 +540,8 @@ def solve_in_neighbourhoods(problem: Problem, time_limit: float = 60.0, workers:
     the lower bound), or, from `min_keys` decision variables on, from `person_by_person`
     (one whole-range search finds nothing there in a minute, or a far worse roster: Curtois &
     Qu Instance12, 16 800 variables, 15 370 after 12 s of CP-SAT against 8 515 person by
-    person in 5 s). Below `min_keys`, where column generation settles quickly enough, the best
-    roster around its LP is the start instead of that search (`_columns_start`). When that search
+    person in 5 s). Where column generation may settle quickly enough (`_columns_fit`), the best
+    roster around its LP is the start instead of either (`_columns_start`). When the first search
     finds no roster in its time, without proving there is none, a roster built person by person is
     the start instead. The result is proven optimal
     when the search meets the bound. Below `whole_below` decision variables, one `solve()`
