@@ -218,3 +218,27 @@ def test_model_prices_fixed_rosters_as_check_does(rules):
         else:
             assert report.hard, extra
     assert len(priced) >= 2  # different prices, so the requests really count
+
+
+@pytest.mark.parametrize("name", ["Instance3", "Instance8"])  # a cap that binds; three caps, one left to the check
+def test_pricing_by_days_gives_the_searchs_best_on_published_instances(name):
+    import random
+
+    from rostering.columns import _Person
+    from rostering.search import _PersonModels
+    path = DATA / f"{name}.txt"
+    if not path.exists():
+        pytest.skip(f"{path} is not here (the shared benchmark folder holds the instances)")
+    inst = cq.read_instance(path)
+    problem = cq.to_problem(inst, cq.to_rules(inst))
+    parts = _PersonModels(problem)
+    draw = random.Random(1)
+    duals = {n: draw.uniform(0, parts.requirements[n].weight) * (draw.random() < 0.5) for n in parts.tying}
+    for p in problem.people[:6]:
+        by_days, by_search = _Person(parts, p.name), _Person(parts, p.name)
+        by_search.by_days = None
+        assert by_days.by_days is not None
+        keys, value, proven = by_days.price(duals, 30.0, 0)
+        best, _, optimal = by_search.price(duals, 30.0, 0)
+        assert by_days.by_days.misses == 0  # the program's own schedule, not the search's
+        assert proven and optimal and value == pytest.approx(by_search.reduced(best, duals))
