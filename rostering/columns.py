@@ -69,8 +69,13 @@ class Columns:
 def priced_by_days(problem: Problem) -> bool:
     """Whether every person's pricing can be by `DayProgram` (it still falls back on CP-SAT for a
     person whose schedules break a rule the program leaves out)."""
-    return all(DayProgram.of(problem, p.name, problem.keys_by_person.get(p.name, [])) is not None
-               for p in problem.people)
+    return all(_day_program(problem, p.name) is not None for p in problem.people)
+
+
+def _day_program(problem: Problem, name: str) -> DayProgram | None:
+    """`name`'s program over all their candidate duties, built once for `priced_by_days` and the pricing."""
+    return problem.shared(("day program", name),
+                          lambda: DayProgram.of(problem, name, problem.keys_by_person.get(name, [])))
 
 
 class _Person:
@@ -92,7 +97,7 @@ class _Person:
         self.schedules: list[tuple[frozenset, int, dict[int, int]]] = []  # keys, own cost, shared counts
         self.seen: set[frozenset] = set()
         self.met: list[frozenset] = []  # other schedules the last pricing search met
-        self.by_days = _ByDays.of(parts, name, model, listed, self.own_rules, self.shared)
+        self.by_days = _ByDays.of(parts, name, listed, self.own_rules, self.shared)
 
     def cost(self, keys: frozenset) -> int:
         return sum(r.weight * r.excess(r.value(keys)) for r in self.own_rules)
@@ -162,13 +167,12 @@ class _ByDays:
         self.misses = 0
 
     @classmethod
-    def of(cls, parts, name: str, model, listed: list, own_rules: list, shared: dict[int, list]) -> _ByDays | None:
-        keys = list(model.x)
-        program = DayProgram.of(parts.problem, name, keys)
+    def of(cls, parts, name: str, listed: list, own_rules: list, shared: dict[int, list]) -> _ByDays | None:
+        program = _day_program(parts.problem, name)
         if program is None:
             return None
-        position = {key: i for i, key in enumerate(keys)}
-        unit, empty = np.zeros(len(keys)), 0
+        position = {key: i for i, key in enumerate(program.keys)}  # the person's model has the same keys
+        unit, empty = np.zeros(len(position)), 0
         for rule in own_rules:  # soft; those on one duty are priced exactly, the rest cost ≥ 0 and are left out
             present = [(key, c) for key, c in rule.terms if key in position]
             if len(present) == 1 and not isinstance(rule, AnyCount):
@@ -177,7 +181,7 @@ class _ByDays:
                 unit[position[key]] += with_one - without
                 empty += without
         tying = sorted(shared)
-        counts = np.zeros((len(keys), len(tying)))
+        counts = np.zeros((len(position), len(tying)))
         for j, n in enumerate(tying):
             for key, c in shared[n]:
                 counts[position[key], j] += c
